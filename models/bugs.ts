@@ -1,0 +1,25 @@
+/**
+ * Seeded-bug points. The correct model runs with none set; each mutant in `models/mutants/` turns
+ * one on (the MigratingTable / Coyote pattern: every bug behind one flag, harness-anchors §4.1).
+ */
+export type BugName =
+  | 'acceptNextNotExclusive'
+  | 'abandonToTail'
+  | 'noIncrementOnLockExpiry'
+  | 'incrementOnClose'
+  | 'maxDeliveryOffByOne'
+  | 'deliverExpired'
+  | 'perMessageTtlOnly'
+  | 'renewAfterExpiry'
+  | 'staleStateWriteWins'
+  | 'closeKeepsLock'
+  | 'laterMessagesUncovered'
+  | 'deferredVisible'
+  | 'settleWithStaleLock'
+  | 'expireLockedMessages'
+  | 'doubleIncrementOnAbandon'
+  | 'sequencePerSession';
+
+export type Bugs = Readonly<Partial<Record<BugName, true>>>;
+
+export const NO_BUGS: Bugs = Object.freeze({});

@@ -1,0 +1,536 @@
+/**
+ * One session of a session-enabled entity: its ordered messages, its lock holder (as the lock actor
+ * last reported it), its state blob and the receive parked on it.
+ *
+ * Sessions exist implicitly (§2.1): the world spawns this actor the first time the entity sees the
+ * session id, by a message or by a named accept. State outlives the messages (§5).
+ *
+ * Rules: T2–T13 for one session. Reference §2–§5.
+ */
+import { enqueueActions, setup } from 'xstate';
+import type { Bugs } from './bugs.ts';
+import type { EntityConfig, Switches } from './config.ts';
+import { SESSION_STATE_LIMIT_BYTES } from './config.ts';
+import type { ActorId, BrokerError, ClientRequest, Effect, ReceiveMode, ReplyResult, SessionEvent, StoredMessage } from './events.ts';
+import { nowOf } from './events.ts';
+import { expire, expireDue, isExpired } from './expiry.ts';
+import type { Scope } from './settlement.ts';
+import { countByState, releaseLocked, settle, take, view } from './settlement.ts';
+
+export interface Holder {
+  readonly owner: ActorId;
+  readonly token: string;
+  readonly lockedUntilMs: number;
+  readonly mode: ReceiveMode;
+}
+
+export interface ParkedReceive {
+  readonly from: ActorId;
+  readonly reqId: number;
+  readonly max: number;
+  readonly mode: ReceiveMode;
+}
+
+export interface WaitingAccept {
+  readonly from: ActorId;
+  readonly reqId: number;
+  readonly mode: ReceiveMode;
+}
+
+export interface SessionContext {
+  readonly self: ActorId;
+  readonly lockActor: ActorId;
+  readonly sessionId: string;
+  readonly scope: Scope;
+  readonly messages: readonly StoredMessage[];
+  readonly holder: Holder | null;
+  readonly state: string | null;
+  readonly locks: number;
+  readonly parked: ParkedReceive | null;
+  /** Named accepts waiting for the lock when `acceptNamedWhenLocked` is `wait`. */
+  readonly waiting: readonly WaitingAccept[];
+  /** Last availability reported to the entity: `active>0` and `locked`, so it only hears of changes. */
+  readonly reported: string;
+}
+
+export interface SessionInput {
+  readonly self: ActorId;
+  readonly lockActor: ActorId;
+  readonly entityActor: ActorId;
+  readonly sessionId: string;
+  readonly config: EntityConfig;
+  readonly switches: Switches;
+  readonly bugs: Bugs;
+}
+
+type Patch = Partial<SessionContext>;
+interface Step {
+  patch: Patch;
+  fx: Effect[];
+}
+
+const LOCK_LOST = (sessionId: string): BrokerError => ({
+  code: 'SessionLockLost',
+  message: `The session lock has expired on the session with id ${sessionId}`,
+});
+
+function ok(to: ActorId, reqId: number, result: ReplyResult): Effect {
+  return { type: 'fx.send', to, event: { type: 'reply', reqId, ok: true, result } };
+}
+
+function fail(to: ActorId, reqId: number, error: BrokerError): Effect {
+  return { type: 'fx.send', to, event: { type: 'reply', reqId, ok: false, error } };
+}
+
+function holds(ctx: SessionContext, token: string | null): boolean {
+  return ctx.holder !== null && ctx.holder.token === token;
+}
+
+function opFailed(ctx: SessionContext, req: ClientRequest, token: string | null, seq: number | null, error: BrokerError): Effect[] {
+  return [
+    {
+      type: 'fx.fact',
+      fact: {
+        kind: 'opFailed',
+        entity: ctx.scope.entity,
+        session: ctx.sessionId,
+        consumer: req.from,
+        op: req.type.slice(4),
+        token,
+        seq,
+        code: error.code,
+      },
+    },
+    fail(req.from, req.reqId, error),
+  ];
+}
+
+/** Lazy expiry, evaluated on receive, accept, lock release and the background tick (§4). */
+function evaluateExpiry(ctx: SessionContext, nowMs: number, unlocked: boolean): Step {
+  if (ctx.scope.bugs.deliverExpired) return { patch: {}, fx: [] };
+  const sessionWide = unlocked && ctx.scope.switches.sessionWideExpiry && !ctx.scope.bugs.perMessageTtlOnly;
+  const scope = { entity: ctx.scope.entity, entityActor: ctx.scope.entityActor, sessionWide };
+  const out = expireDue(ctx.messages, nowMs, scope, ctx.scope.config);
+  return out.fx.length === 0 ? { patch: {}, fx: [] } : { patch: { messages: out.messages }, fx: [...out.fx] };
+}
+
+/** Tell the entity when availability for accept-next changes. */
+function status(ctx: SessionContext): Step {
+  const active = countByState(ctx.messages, 'active');
+  const locked = ctx.holder !== null;
+  const key = `${active > 0}|${locked}`;
+  if (key === ctx.reported) return { patch: {}, fx: [] };
+  const first = ctx.messages.find((m) => m.state === 'active');
+  return {
+    patch: { reported: key },
+    fx: [
+      {
+        type: 'fx.send',
+        to: ctx.scope.entityActor,
+        event: { type: 'entity.status', sessionId: ctx.sessionId, active, locked, firstSeq: first?.seq ?? 0 },
+      },
+    ],
+  };
+}
+
+/** Deliver to the holder's parked receive, if there is one and anything to give. */
+function serveParked(ctx: SessionContext, nowMs: number): Step {
+  const parked = ctx.parked;
+  if (!parked || !ctx.holder || parked.from !== ctx.holder.owner) return { patch: {}, fx: [] };
+  if (countByState(ctx.messages, 'active') === 0 && !ctx.scope.bugs.deferredVisible) return { patch: {}, fx: [] };
+  const token = ctx.holder.token;
+  const out = take(ctx.messages, { max: parked.max, mode: parked.mode, consumer: parked.from, nowMs, tokenFor: () => token }, ctx.scope);
+  if (out.delivered.length === 0) return { patch: {}, fx: [] };
+  const received = out.delivered.map((m) => view(m, ctx.scope.switches));
+  return {
+    patch: { messages: out.messages, parked: null },
+    fx: [
+      ...out.fx,
+      { type: 'fx.cancel', key: `receive:${parked.from}:${parked.reqId}` },
+      ok(parked.from, parked.reqId, { kind: 'received', messages: received }),
+    ],
+  };
+}
+
+/** Run steps in order, each seeing the context the previous ones left. */
+function chain(ctx: SessionContext, ...steps: Array<(c: SessionContext) => Step>): Step {
+  let current = ctx;
+  const patch: Patch = {};
+  const fx: Effect[] = [];
+  for (const s of steps) {
+    const out = s(current);
+    Object.assign(patch, out.patch);
+    current = { ...current, ...out.patch };
+    fx.push(...out.fx);
+  }
+  return { patch, fx };
+}
+
+function acquire(ctx: SessionContext, from: ActorId, reqId: number, next: boolean): Step {
+  const locks = ctx.locks + 1;
+  return {
+    patch: { locks },
+    fx: [
+      {
+        type: 'fx.send',
+        to: ctx.lockActor,
+        event: {
+          type: 'lock.acquire',
+          owner: from,
+          token: `${ctx.sessionId}@${locks}`,
+          reqId,
+          durationMs: ctx.scope.config.lockDurationMs,
+          next,
+        },
+      },
+    ],
+  };
+}
+
+/** The lock is gone (released or expired): return the holder's messages and let the next one in. */
+function lockGone(ctx: SessionContext, token: string, cause: 'lockExpired' | 'close' | 'detach' | 'crash', nowMs: number): Step {
+  if (!ctx.holder || ctx.holder.token !== token) return { patch: {}, fx: [] };
+  const holder = ctx.holder;
+  const returned = releaseLocked(ctx.messages, token, cause, nowMs, ctx.scope);
+  const fx: Effect[] = [...returned.fx];
+  const patch: { -readonly [K in keyof SessionContext]?: SessionContext[K] } = { messages: returned.messages, holder: null };
+  if (ctx.parked && ctx.parked.from === holder.owner) {
+    fx.push({ type: 'fx.cancel', key: `receive:${ctx.parked.from}:${ctx.parked.reqId}` });
+    if (cause === 'lockExpired' || cause === 'detach') fx.push(fail(ctx.parked.from, ctx.parked.reqId, LOCK_LOST(ctx.sessionId)));
+    patch.parked = null;
+  }
+  const after = chain(
+    { ...ctx, ...patch },
+    (c) => evaluateExpiry(c, nowMs, true),
+    (c) => admitWaiting(c),
+    (c) => status(c),
+  );
+  return { patch: { ...patch, ...after.patch }, fx: [...fx, ...after.fx] };
+}
+
+function admitWaiting(ctx: SessionContext): Step {
+  const [first, ...rest] = ctx.waiting;
+  if (!first || ctx.holder) return { patch: {}, fx: [] };
+  const out = acquire(ctx, first.from, first.reqId, false);
+  return {
+    patch: { ...out.patch, waiting: rest },
+    fx: [{ type: 'fx.cancel', key: `accept:${first.from}:${first.reqId}` }, ...out.fx],
+  };
+}
+
+function handle(ctx: SessionContext, event: SessionEvent): Step {
+  const nowMs = nowOf(event);
+  const scope = ctx.scope;
+  switch (event.type) {
+    case 'session.enqueue': {
+      const messages = [...ctx.messages, event.message];
+      return chain({ ...ctx, messages }, () => ({ patch: { messages }, fx: [] }), (c) => serveParked(c, nowMs), status);
+    }
+    case 'req.accept':
+    case 'session.acceptNext': {
+      const next = event.type === 'session.acceptNext';
+      return chain(
+        ctx,
+        (c) => evaluateExpiry(c, nowMs, c.holder === null),
+        (c) => {
+          if (next && countByState(c.messages, 'active') === 0) {
+            // Nothing left to hand out after expiry: let the entity pick again.
+            return {
+              patch: {},
+              fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.from, reqId: event.reqId, mode: event.mode } }],
+            };
+          }
+          return acquire(c, event.from, event.reqId, next);
+        },
+        status,
+      );
+    }
+    case 'lock.granted': {
+      const holder: Holder = { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: 'peekLock' };
+      const fx: Effect[] = [
+        {
+          type: 'fx.fact',
+          fact: {
+            kind: 'accepted',
+            entity: scope.entity,
+            session: ctx.sessionId,
+            consumer: event.owner,
+            token: event.token,
+            lockedUntilMs: event.lockedUntilMs,
+            next: event.next,
+          },
+        },
+        ok(event.owner, event.reqId, { kind: 'accepted', sessionId: ctx.sessionId, token: event.token, lockedUntilMs: event.lockedUntilMs }),
+      ];
+      const after = status({ ...ctx, holder });
+      return { patch: { holder, ...after.patch }, fx: [...fx, ...after.fx] };
+    }
+    case 'lock.denied': {
+      if (event.next) {
+        return {
+          patch: {},
+          fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.owner, reqId: event.reqId, mode: 'peekLock' } }],
+        };
+      }
+      if (scope.switches.acceptNamedWhenLocked === 'wait') {
+        return {
+          patch: { waiting: [...ctx.waiting, { from: event.owner, reqId: event.reqId, mode: 'peekLock' }] },
+          fx: [
+            {
+              type: 'fx.timer',
+              key: `accept:${event.owner}:${event.reqId}`,
+              atMs: nowMs + scope.switches.acceptTimeoutMs,
+              event: { type: 'session.acceptTimeout', from: event.owner, reqId: event.reqId },
+            },
+          ],
+        };
+      }
+      const error: BrokerError = {
+        code: 'SessionCannotBeLocked',
+        message: `The requested session '${ctx.sessionId}' cannot be accepted. It may be locked by another receiver.`,
+      };
+      return {
+        patch: {},
+        fx: [
+          { type: 'fx.fact', fact: { kind: 'acceptFailed', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, code: error.code } },
+          fail(event.owner, event.reqId, error),
+        ],
+      };
+    }
+    case 'lock.released': {
+      const fx: Effect[] = [
+        { type: 'fx.fact', fact: { kind: 'lockReleased', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, token: event.token, cause: event.cause } },
+      ];
+      if (event.reqId !== null) fx.push(ok(event.owner, event.reqId, { kind: 'closed' }));
+      const gone = lockGone(ctx, event.token, event.cause, nowMs);
+      return { patch: gone.patch, fx: [...fx, ...gone.fx] };
+    }
+    case 'lock.expired': {
+      const fx: Effect[] = [
+        { type: 'fx.fact', fact: { kind: 'lockExpired', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, token: event.token } },
+      ];
+      const gone = lockGone(ctx, event.token, 'lockExpired', nowMs);
+      return { patch: gone.patch, fx: [...fx, ...gone.fx] };
+    }
+    case 'lock.renewed': {
+      const holder: Holder = { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: ctx.holder?.mode ?? 'peekLock' };
+      return {
+        patch: { holder },
+        fx: [
+          { type: 'fx.fact', fact: { kind: 'lockRenewed', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs } },
+          ok(event.owner, event.reqId, { kind: 'renewed', lockedUntilMs: event.lockedUntilMs }),
+        ],
+      };
+    }
+    case 'lock.renewDenied':
+      return { patch: {}, fx: opFailed(ctx, { type: 'req.renew', from: event.owner, reqId: event.reqId, token: event.token }, event.token, null, LOCK_LOST(ctx.sessionId)) };
+    case 'req.renew':
+      // The lock actor decides: it alone knows whether the lock is still held (T10).
+      return {
+        patch: {},
+        fx: [
+          {
+            type: 'fx.send',
+            to: ctx.lockActor,
+            event: { type: 'lock.renew', owner: event.from, token: event.token, reqId: event.reqId, durationMs: scope.config.lockDurationMs },
+          },
+        ],
+      };
+    case 'req.close': {
+      // With `crashSemantics: lockExpiry` the broker never hears of a crash: the lock runs out instead (§2.6).
+      if (event.cause === 'crash' && scope.switches.crashSemantics === 'lockExpiry') return { patch: {}, fx: [] };
+      if (!holds(ctx, event.token) && !(scope.bugs.closeKeepsLock && event.cause === 'close')) {
+        return { patch: {}, fx: event.cause === 'close' ? [ok(event.from, event.reqId, { kind: 'closed' })] : [] };
+      }
+      if (scope.bugs.closeKeepsLock && event.cause === 'close') {
+        // Seeded bug: the receiver goes away but the broker keeps the lock until it expires.
+        return { patch: {}, fx: [ok(event.from, event.reqId, { kind: 'closed' })] };
+      }
+      return {
+        patch: {},
+        fx: [{ type: 'fx.send', to: ctx.lockActor, event: { type: 'lock.release', token: event.token, cause: event.cause, reqId: event.cause === 'close' ? event.reqId : null } }],
+      };
+    }
+    case 'req.receive': {
+      if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      const token = event.token ?? '';
+      return chain(ctx, (c) => evaluateExpiry(c, nowMs, false), (c) => {
+        const out = take(c.messages, { max: event.max, mode: event.mode, consumer: event.from, nowMs, tokenFor: () => token }, scope);
+        if (out.delivered.length === 0 && event.waitMs > 0) {
+          return {
+            patch: { parked: { from: event.from, reqId: event.reqId, max: event.max, mode: event.mode } },
+            fx: [{ type: 'fx.timer', key: `receive:${event.from}:${event.reqId}`, atMs: nowMs + event.waitMs, event: { type: 'session.receiveTimeout', from: event.from, reqId: event.reqId } }],
+          };
+        }
+        const received = out.delivered.map((m) => view(m, scope.switches));
+        return { patch: { messages: out.messages }, fx: [...out.fx, ok(event.from, event.reqId, { kind: 'received', messages: received })] };
+      }, status);
+    }
+    case 'session.receiveTimeout': {
+      if (!ctx.parked || ctx.parked.reqId !== event.reqId || ctx.parked.from !== event.from) return { patch: {}, fx: [] };
+      return { patch: { parked: null }, fx: [ok(event.from, event.reqId, { kind: 'received', messages: [] })] };
+    }
+    case 'req.settle': {
+      if (!holds(ctx, event.token) && !scope.bugs.settleWithStaleLock) {
+        return { patch: {}, fx: opFailed(ctx, event, event.token, event.seq, LOCK_LOST(ctx.sessionId)) };
+      }
+      const out = settle(ctx.messages, { ...event, consumer: event.from, nowMs }, scope);
+      if (out.error) return { patch: {}, fx: opFailed(ctx, event, event.token, event.seq, out.error) };
+      return chain(
+        ctx,
+        () => ({ patch: { messages: out.messages }, fx: [...out.fx, ok(event.from, event.reqId, { kind: 'settled' })] }),
+        (c) => serveParked(c, nowMs),
+        status,
+      );
+    }
+    case 'req.getState': {
+      if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      return {
+        patch: {},
+        fx: [
+          { type: 'fx.fact', fact: { kind: 'stateRead', entity: scope.entity, session: ctx.sessionId, consumer: event.from, value: ctx.state } },
+          ok(event.from, event.reqId, { kind: 'state', value: ctx.state }),
+        ],
+      };
+    }
+    case 'req.setState': {
+      if (!holds(ctx, event.token) && !scope.bugs.staleStateWriteWins) {
+        return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      }
+      const limit = SESSION_STATE_LIMIT_BYTES[scope.config.tier];
+      if (event.value !== null && utf8Length(event.value) > limit) {
+        return {
+          patch: {},
+          fx: opFailed(ctx, event, event.token, null, { code: 'MessageSizeExceeded', message: `The session state exceeds the ${limit}-byte limit of the ${scope.config.tier} tier.` }),
+        };
+      }
+      return {
+        patch: { state: event.value },
+        fx: [
+          { type: 'fx.fact', fact: { kind: 'stateSet', entity: scope.entity, session: ctx.sessionId, consumer: event.from, token: event.token, value: event.value } },
+          ok(event.from, event.reqId, { kind: 'stateSet' }),
+        ],
+      };
+    }
+    case 'req.receiveDeferred':
+      return receiveDeferred(ctx, event, nowMs);
+    case 'req.peek': {
+      if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      const messages = ctx.messages.filter((m) => m.seq >= event.fromSeq).slice(0, event.max).map((m) => view(m, scope.switches));
+      return { patch: {}, fx: [ok(event.from, event.reqId, { kind: 'peeked', messages })] };
+    }
+    case 'session.gcTick':
+      return chain(ctx, (c) => evaluateExpiry(c, nowMs, c.holder === null), status);
+    case 'req.send':
+      return { patch: {}, fx: [fail(event.from, event.reqId, { code: 'GeneralError', message: 'Send to the entity, not to a session.' })] };
+    case 'session.acceptTimeout':
+      return acceptTimeout(ctx, event);
+  }
+}
+
+function acceptTimeout(ctx: SessionContext, e: { from: ActorId; reqId: number }): Step {
+  const waiting = ctx.waiting.filter((w) => !(w.from === e.from && w.reqId === e.reqId));
+  if (waiting.length === ctx.waiting.length) return { patch: {}, fx: [] };
+  const error: BrokerError = {
+    code: 'ServiceTimeout',
+    message: `Failed to create a receiver for the requested session '${ctx.sessionId}' within allocated time and retry attempts.`,
+  };
+  return {
+    patch: { waiting },
+    fx: [
+      { type: 'fx.fact', fact: { kind: 'acceptFailed', entity: ctx.scope.entity, session: ctx.sessionId, consumer: e.from, code: error.code } },
+      fail(e.from, e.reqId, error),
+    ],
+  };
+}
+
+/** T9: fetch deferred messages by sequence number, through the session's lock holder. */
+function receiveDeferred(ctx: SessionContext, event: Extract<ClientRequest, { type: 'req.receiveDeferred' }>, nowMs: number): Step {
+  const scope = ctx.scope;
+  if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+  const missing = event.seqs.find((s) => !ctx.messages.some((m) => m.seq === s && m.state === 'deferred'));
+  if (missing !== undefined) {
+    return {
+      patch: {},
+      fx: opFailed(ctx, event, event.token, missing, { code: 'MessageNotFound', message: `The message with sequence number ${missing} was not found or is not deferred.` }),
+    };
+  }
+  const wanted = new Set(event.seqs);
+  const fx: Effect[] = [];
+  const messages: StoredMessage[] = [];
+  const received = [];
+  const mode = ctx.holder?.mode ?? 'peekLock';
+  for (const m of ctx.messages) {
+    if (!wanted.has(m.seq)) {
+      messages.push(m);
+      continue;
+    }
+    if (isExpired(m, nowMs)) {
+      // Expired deferred messages are expired when fetched, and not returned (net#30252).
+      fx.push(...expire(m, nowMs, 'message', scope, scope.config));
+      continue;
+    }
+    const out: StoredMessage = { ...m, state: 'locked', lockToken: event.token, deliveredUnder: event.token };
+    if (mode === 'peekLock') messages.push(out);
+    received.push({ ...view(out, scope.switches), state: 'deferred' as const });
+    fx.push({
+      type: 'fx.fact',
+      fact: { kind: 'delivered', entity: scope.entity, session: ctx.sessionId, seq: m.seq, consumer: event.from, token: event.token, deliveryCount: m.deliveryCount, mode, deferred: true },
+    });
+  }
+  fx.push(ok(event.from, event.reqId, { kind: 'received', messages: received }));
+  return { patch: { messages }, fx };
+}
+
+function utf8Length(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    events: {} as SessionEvent,
+    input: {} as SessionInput,
+    emitted: {} as Effect,
+  },
+  actions: {
+    /** Every event goes through `handle`: a pure (context, event) → (patch, effects). */
+    apply: enqueueActions(({ context, event, enqueue }) => {
+      const out = handle(context, event);
+      if (Object.keys(out.patch).length > 0) enqueue.assign(out.patch);
+      for (const fx of out.fx) enqueue.emit(fx);
+    }),
+  },
+  guards: {
+    isHolderToken: ({ context, event }) => 'token' in event && context.holder?.token === event.token,
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    self: input.self,
+    lockActor: input.lockActor,
+    sessionId: input.sessionId,
+    scope: { entity: input.config.name, entityActor: input.entityActor, config: input.config, switches: input.switches, bugs: input.bugs },
+    messages: [],
+    holder: null,
+    state: null,
+    locks: 0,
+    parked: null,
+    waiting: [],
+    reported: 'false|false',
+  }),
+  initial: 'unlocked',
+  on: { '*': { actions: 'apply' } },
+  states: {
+    unlocked: {
+      on: { 'lock.granted': { target: 'locked', actions: 'apply' } },
+    },
+    locked: {
+      on: {
+        'lock.released': [{ guard: 'isHolderToken', target: 'unlocked', actions: 'apply' }, { actions: 'apply' }],
+        'lock.expired': [{ guard: 'isHolderToken', target: 'unlocked', actions: 'apply' }, { actions: 'apply' }],
+        'lock.granted': { target: 'locked', actions: 'apply' },
+      },
+    },
+  },
+});

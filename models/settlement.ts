@@ -1,0 +1,254 @@
+/**
+ * Delivery and settlement over an ordered list of messages: the rules shared by a session and by a
+ * non-session entity. Pure functions: (messages, request) → (messages, effects).
+ *
+ * Rules: T4 receive takes the first active message in order; T4' receive-and-delete removes on transfer;
+ * T5 complete; T6 abandon (+1, served next, MaxDeliveryCount); T7 defer; T8 dead-letter; T11 lock expiry
+ * (+1 for messages delivered under the lock); T12 close or detach (no increment). Reference §1, §3.
+ */
+import type { Bugs } from './bugs.ts';
+import type { EntityConfig, Switches } from './config.ts';
+import type {
+  ActorId,
+  BrokerError,
+  Effect,
+  ReceivedMessage,
+  ReceiveMode,
+  ReleaseCause,
+  SettleAction,
+  StoredMessage,
+} from './events.ts';
+import { MAX_DELIVERY_REASON, deadLetter, expire, isExpired, maxDeliveryDescription } from './expiry.ts';
+
+export interface Scope {
+  readonly entity: string;
+  readonly entityActor: ActorId;
+  readonly config: EntityConfig;
+  readonly switches: Switches;
+  readonly bugs: Bugs;
+}
+
+export interface Outcome {
+  readonly messages: readonly StoredMessage[];
+  readonly fx: Effect[];
+}
+
+export function view(m: StoredMessage, switches: Switches): ReceivedMessage {
+  return {
+    seq: m.seq,
+    messageId: m.messageId,
+    sessionId: m.sessionId,
+    deliveryCount: switches.deliveryCountView === 'plusOne' ? m.deliveryCount + 1 : m.deliveryCount,
+    lockToken: m.lockToken,
+    enqueuedAtMs: m.enqueuedAtMs,
+    expiresAtMs: m.expiresAtMs,
+    subject: m.subject,
+    replyToSessionId: m.replyToSessionId,
+    body: m.body,
+    state: m.state === 'deferred' ? 'deferred' : 'active',
+  };
+}
+
+export function countByState(messages: readonly StoredMessage[], state: StoredMessage['state']): number {
+  let n = 0;
+  for (const m of messages) if (m.state === state) n++;
+  return n;
+}
+
+function receivable(m: StoredMessage, bugs: Bugs): boolean {
+  return m.state === 'active' || (bugs.deferredVisible === true && m.state === 'deferred');
+}
+
+/**
+ * Hand out up to `max` receivable messages in order. `tokenFor` gives the lock token of each
+ * delivered message: the session lock's token, or a fresh message-lock token in a non-session entity.
+ */
+export function take(
+  messages: readonly StoredMessage[],
+  request: {
+    readonly max: number;
+    readonly mode: ReceiveMode;
+    readonly consumer: ActorId;
+    readonly nowMs: number;
+    readonly tokenFor: (m: StoredMessage) => string;
+  },
+  scope: Scope,
+): Outcome & { readonly delivered: readonly StoredMessage[] } {
+  const next: StoredMessage[] = [];
+  const delivered: StoredMessage[] = [];
+  const fx: Effect[] = [];
+  for (const m of messages) {
+    if (delivered.length >= request.max || !receivable(m, scope.bugs)) {
+      next.push(m);
+      continue;
+    }
+    const token = request.mode === 'peekLock' ? request.tokenFor(m) : null;
+    const out: StoredMessage = { ...m, state: 'locked', lockToken: token, deliveredUnder: token };
+    delivered.push(out);
+    if (request.mode === 'peekLock') next.push(out);
+    fx.push({
+      type: 'fx.fact',
+      fact: {
+        kind: 'delivered',
+        entity: scope.entity,
+        session: m.sessionId,
+        seq: m.seq,
+        consumer: request.consumer,
+        token,
+        deliveryCount: m.deliveryCount,
+        mode: request.mode,
+        deferred: false,
+      },
+    });
+  }
+  return { messages: next, delivered, fx };
+}
+
+/** Raise a message's count and dead-letter it when it has used up its deliveries (§3.4). */
+function bump(m: StoredMessage, by: number, nowMs: number, scope: Scope): { message: StoredMessage | null; fx: Effect[] } {
+  const deliveryCount = m.deliveryCount + by;
+  const bumped: StoredMessage = { ...m, deliveryCount };
+  const limit = scope.config.maxDeliveryCount + (scope.bugs.maxDeliveryOffByOne ? 1 : 0);
+  if (by > 0 && deliveryCount >= limit) {
+    return {
+      message: null,
+      fx: deadLetter(bumped, MAX_DELIVERY_REASON, maxDeliveryDescription(scope.config.maxDeliveryCount), nowMs, scope),
+    };
+  }
+  return { message: bumped, fx: [] };
+}
+
+/**
+ * A locked message becomes active again. If it expired while locked, expiry takes effect at once
+ * (locked messages are protected only while locked: D2).
+ */
+function reactivate(
+  m: StoredMessage,
+  by: number,
+  cause: 'abandon' | 'lockExpired' | ReleaseCause,
+  nowMs: number,
+  scope: Scope,
+): { message: StoredMessage | null; fx: Effect[] } {
+  const { message, fx } = bump(m, by, nowMs, scope);
+  if (message === null) return { message, fx };
+  const active: StoredMessage = { ...message, state: 'active', lockToken: null };
+  fx.push({
+    type: 'fx.fact',
+    fact: {
+      kind: 'requeued',
+      entity: scope.entity,
+      session: m.sessionId,
+      seq: m.seq,
+      deliveryCount: active.deliveryCount,
+      cause,
+    },
+  });
+  if (isExpired(active, nowMs)) {
+    fx.push(...expire(active, nowMs, 'message', scope, scope.config));
+    return { message: null, fx };
+  }
+  return { message: active, fx };
+}
+
+/**
+ * Return every message locked under `token` to the session: +1 on lock expiry (T11), no change on
+ * close, detach or crash (T12). With `lockExpiryIncrementScope: 'all'`, lock expiry also raises the
+ * count of the session's other active messages.
+ */
+export function releaseLocked(
+  messages: readonly StoredMessage[],
+  token: string,
+  cause: 'lockExpired' | ReleaseCause,
+  nowMs: number,
+  scope: Scope,
+): Outcome {
+  const expiry = cause === 'lockExpired';
+  const increment = expiry ? (scope.bugs.noIncrementOnLockExpiry ? 0 : 1) : scope.bugs.incrementOnClose ? 1 : 0;
+  const all = expiry && scope.switches.lockExpiryIncrementScope === 'all';
+  const next: StoredMessage[] = [];
+  const fx: Effect[] = [];
+  for (const m of messages) {
+    if (m.state === 'locked' && m.lockToken === token) {
+      const r = reactivate(m, increment, cause, nowMs, scope);
+      fx.push(...r.fx);
+      if (r.message) next.push(r.message);
+    } else if (all && m.state === 'active' && increment > 0) {
+      const r = bump(m, increment, nowMs, scope);
+      fx.push(...r.fx);
+      if (r.message) next.push(r.message);
+    } else {
+      next.push(m);
+    }
+  }
+  return { messages: next, fx };
+}
+
+export interface SettleRequest {
+  readonly seq: number;
+  readonly token: string | null;
+  readonly action: SettleAction;
+  readonly reason?: string | undefined;
+  readonly description?: string | undefined;
+  readonly consumer: ActorId;
+  readonly nowMs: number;
+}
+
+export const ALREADY_SETTLED = 'The message has either been deleted or already settled';
+
+/** T5–T8: settle one message locked under the caller's token. */
+export function settle(
+  messages: readonly StoredMessage[],
+  req: SettleRequest,
+  scope: Scope,
+): Outcome & { readonly error?: BrokerError } {
+  const index = messages.findIndex((m) => m.seq === req.seq);
+  const m = messages[index];
+  if (!m || m.state !== 'locked' || (m.lockToken !== req.token && !scope.bugs.settleWithStaleLock)) {
+    return { messages, fx: [], error: { code: 'MessageLockLost', message: ALREADY_SETTLED } };
+  }
+  const fx: Effect[] = [
+    {
+      type: 'fx.fact',
+      fact: {
+        kind: 'settled',
+        entity: scope.entity,
+        session: m.sessionId,
+        seq: m.seq,
+        consumer: req.consumer,
+        token: req.token,
+        action: req.action,
+        deliveryCount: m.deliveryCount,
+      },
+    },
+  ];
+  const rest = messages.filter((_, i) => i !== index);
+  switch (req.action) {
+    case 'complete':
+      return { messages: rest, fx };
+    case 'deadLetter':
+      fx.push(...deadLetter(m, req.reason ?? '', req.description ?? '', req.nowMs, scope));
+      return { messages: rest, fx };
+    case 'abandon': {
+      const by = scope.bugs.doubleIncrementOnAbandon ? 2 : 1;
+      const r = reactivate(m, by, 'abandon', req.nowMs, scope);
+      fx.push(...r.fx);
+      if (!r.message) return { messages: rest, fx };
+      // Abandon serves the same message next (D1): it keeps its place at the head of the order.
+      const placed = scope.bugs.abandonToTail ? [...rest, r.message] : insertAt(messages, index, r.message);
+      return { messages: placed, fx };
+    }
+    case 'defer': {
+      const by = scope.switches.deferCountsAsAttempt ? 1 : 0;
+      const r = bump(m, by, req.nowMs, scope);
+      fx.push(...r.fx);
+      if (!r.message) return { messages: rest, fx };
+      return { messages: insertAt(messages, index, { ...r.message, state: 'deferred', lockToken: null }), fx };
+    }
+  }
+}
+
+function insertAt(messages: readonly StoredMessage[], index: number, m: StoredMessage): StoredMessage[] {
+  const copy = messages.slice();
+  copy[index] = m;
+  return copy;
+}

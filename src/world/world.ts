@@ -1,0 +1,435 @@
+/**
+ * The world: builds the actors of a workload, owns their mailboxes and the virtual clock, and runs the
+ * scheduling loop. One step = one Chooser decision (deliver the head of one mailbox, or fire one due
+ * timer), followed by every broker-internal hand-off it causes, run to completion.
+ *
+ * Execution style: each machine is a live XState actor (`createActor` + `send`). A machine never talks
+ * to another actor directly; it emits effects (models/events.ts) that the world routes. XState's own
+ * mailbox therefore never interleaves anything: every interleaving is a decision made here.
+ */
+import type { AnyActorRef } from 'xstate';
+import { createActor } from 'xstate';
+import type { ConsumerContext } from '../../models/consumer.ts';
+import { consumerMachine } from '../../models/consumer.ts';
+import type { EntityContext } from '../../models/entity.ts';
+import { entityMachine, lockActorId, sessionActorId } from '../../models/entity.ts';
+import type { ActorId, ClientRequest, Effect, Fact, ReplyEvent, SimEvent } from '../../models/events.ts';
+import type { SessionContext } from '../../models/session.ts';
+import { sessionMachine } from '../../models/session.ts';
+import type { SessionLockContext } from '../../models/session-lock.ts';
+import { sessionLockMachine } from '../../models/session-lock.ts';
+import { topicMachine } from '../../models/topic.ts';
+import type { Chooser, Decision } from '../sim/chooser.ts';
+import type { Timer } from '../sim/timers.ts';
+import { Timers } from '../sim/timers.ts';
+import type { TraceEvent, Via } from '../trace/types.ts';
+import type { Fault, Workload } from './workload.ts';
+
+interface Envelope {
+  readonly event: SimEvent;
+  readonly from: ActorId;
+  readonly sentAtMs: number;
+}
+
+interface ActorRec {
+  readonly id: ActorId;
+  readonly ref: AnyActorRef | null;
+  /** External clients (the driver, the SDK facade) receive through a sink instead of a machine. */
+  readonly sink: ((event: SimEvent, world: World) => void) | null;
+  readonly mailbox: Envelope[];
+  readonly broker: boolean;
+}
+
+type Option = { readonly kind: 'mail'; readonly rec: ActorRec } | { readonly kind: 'timer'; readonly timer: Timer };
+
+export type TraceLevel = 'full' | 'facts';
+
+export interface WorldOptions {
+  readonly chooser: Chooser;
+  /** `facts` records only facts: faster, for property search. Default `full`. */
+  readonly trace?: TraceLevel;
+}
+
+export interface RunResult {
+  readonly trace: readonly TraceEvent[];
+  readonly decisions: readonly Decision[];
+  readonly final: WorldState;
+  readonly steps: number;
+  readonly hitBound: boolean;
+  readonly endedAtMs: number;
+}
+
+export interface SessionState {
+  readonly messages: SessionContext['messages'];
+  readonly holder: SessionContext['holder'];
+  readonly state: string | null;
+  readonly lock: string;
+}
+
+export interface EntityState {
+  readonly nextSeq: number;
+  readonly deadLetters: EntityContext['dlq'];
+  readonly sessions: Readonly<Record<string, SessionState>>;
+  /** Non-session entities: the messages the entity holds itself. */
+  readonly messages: EntityContext['messages'];
+}
+
+export interface WorldState {
+  readonly nowMs: number;
+  readonly entities: Readonly<Record<string, EntityState>>;
+  readonly consumers: Readonly<Record<string, { readonly state: string; readonly session: string | null; readonly checkpoint: string | null }>>;
+}
+
+const BROKER_PREFIXES = ['entity:', 'session:', 'lock:', 'topic:'];
+const isBrokerId = (id: ActorId): boolean => BROKER_PREFIXES.some((p) => id.startsWith(p));
+
+export const entityActorId = (name: string): ActorId => `entity:${name}`;
+export const topicActorId = (name: string): ActorId => `topic:${name}`;
+export const consumerActorId = (id: string): ActorId => `consumer:${id}`;
+
+export class World {
+  readonly workload: Workload;
+  readonly chooser: Chooser;
+  readonly trace: TraceEvent[] = [];
+  nowMs = 0;
+  steps = 0;
+  hitBound = false;
+
+  private readonly level: TraceLevel;
+  private readonly actors = new Map<ActorId, ActorRec>();
+  private readonly timers = new Timers();
+  private readonly cascade: Array<{ to: ActorId; event: SimEvent; from: ActorId }> = [];
+  private readonly emitted: Array<{ from: ActorId; effect: Effect }> = [];
+  private readonly renewalLoss: readonly Extract<Fault, { kind: 'loseRenewals' }>[];
+  private readonly factListeners: Array<(fact: Fact, actor: ActorId) => void> = [];
+
+  constructor(workload: Workload, options: WorldOptions) {
+    this.workload = workload;
+    this.chooser = options.chooser;
+    this.level = options.trace ?? 'full';
+    this.renewalLoss = workload.faults.filter((f): f is Extract<Fault, { kind: 'loseRenewals' }> => f.kind === 'loseRenewals');
+    this.build();
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Building
+
+  private build(): void {
+    const { workload } = this;
+    const common = { switches: workload.switches, bugs: workload.bugs };
+    for (const config of [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)]) {
+      const self = entityActorId(config.name);
+      this.spawn(self, createActor(entityMachine, { id: self, input: { self, config, ...common } }));
+    }
+    for (const topic of workload.topics) {
+      const self = topicActorId(topic.name);
+      const subscriptions = topic.subscriptions.map((s) => entityActorId(s.name));
+      this.spawn(self, createActor(topicMachine, { id: self, input: { name: topic.name, subscriptions } }));
+    }
+    const configs = new Map([...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)].map((e) => [e.name, e]));
+    for (const spec of workload.consumers) {
+      const self = consumerActorId(spec.id);
+      const entity = spec.entity;
+      const input = {
+        self,
+        spec,
+        entityActor: entityActorId(entity),
+        sessionful: configs.get(entity)?.requiresSession ?? true,
+        sessionActorFor: (sessionId: string) => sessionActorId(entity, sessionId),
+      };
+      this.spawn(self, createActor(consumerMachine, { id: self, input }));
+    }
+    for (const m of workload.messages) {
+      const to = workload.topics.some((t) => t.name === m.to) ? topicActorId(m.to) : entityActorId(m.to);
+      const { to: _to, atMs, ...message } = m;
+      this.timers.set(`world|send:${m.messageId}`, atMs, to, { type: 'req.send', from: '', reqId: 0, message });
+    }
+    for (const f of workload.faults) {
+      if (f.kind === 'loseRenewals') continue;
+      const event: SimEvent = f.kind === 'crash' ? { type: 'fault.crash' } : { type: 'fault.detach' };
+      this.timers.set(`world|fault:${f.kind}:${f.consumer}:${f.atMs}`, f.atMs, consumerActorId(f.consumer), event);
+    }
+  }
+
+  private spawn(id: ActorId, ref: AnyActorRef): void {
+    const rec: ActorRec = { id, ref, sink: null, mailbox: [], broker: isBrokerId(id) };
+    this.actors.set(id, rec);
+    ref.on('*', (effect: Effect) => {
+      this.emitted.push({ from: id, effect });
+    });
+    ref.start();
+    this.drain();
+  }
+
+  private spawnSession(entity: string, sessionId: string): void {
+    const self = sessionActorId(entity, sessionId);
+    if (this.actors.has(self)) return;
+    const config = [...this.workload.entities, ...this.workload.topics.flatMap((t) => t.subscriptions)].find((e) => e.name === entity);
+    if (!config) return;
+    const lockActor = lockActorId(entity, sessionId);
+    this.spawn(lockActor, createActor(sessionLockMachine, { id: lockActor, input: { session: self } }));
+    const input = { self, lockActor, entityActor: entityActorId(entity), sessionId, config, switches: this.workload.switches, bugs: this.workload.bugs };
+    this.spawn(self, createActor(sessionMachine, { id: self, input }));
+  }
+
+  /** An external client: replies to it are handed to `sink` when the scheduler delivers them. */
+  attachClient(id: ActorId, sink: (event: SimEvent, world: World) => void): void {
+    this.actors.set(id, { id, ref: null, sink, mailbox: [], broker: false });
+  }
+
+  /** Queue a request from an external client; its delivery is a scheduling decision like any other. */
+  inject(to: ActorId, event: ClientRequest): void {
+    this.enqueue(to, event, event.from);
+  }
+
+  onFact(listener: (fact: Fact, actor: ActorId) => void): void {
+    this.factListeners.push(listener);
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Running
+
+  /** Run to quiescence or the step bound. */
+  run(): RunResult {
+    while (this.step()) {
+      /* each step is one decision */
+    }
+    return this.result();
+  }
+
+  result(): RunResult {
+    return {
+      trace: this.trace,
+      decisions: this.chooser.decisions,
+      final: this.state(),
+      steps: this.steps,
+      hitBound: this.hitBound,
+      endedAtMs: this.nowMs,
+    };
+  }
+
+  /** Step until `done()` holds; false if the world went quiet or hit the bound first. */
+  runUntil(done: () => boolean): boolean {
+    while (!done()) if (!this.step()) return false;
+    return true;
+  }
+
+  /** Let virtual time pass to `atMs`, running everything due on the way. */
+  advanceTo(atMs: number): void {
+    for (;;) {
+      const options = this.options();
+      const runnable = options.some((o) => o.kind === 'mail' || o.timer.atMs <= atMs);
+      if (!runnable || !this.step()) break;
+    }
+    if (atMs > this.nowMs) this.nowMs = atMs;
+  }
+
+  /** One scheduling decision. Returns false when nothing is pending or the step bound is reached. */
+  step(): boolean {
+    const options = this.options();
+    if (options.length === 0) return false;
+    if (this.steps >= this.workload.maxSteps) {
+      this.hitBound = true;
+      return false;
+    }
+    const index = this.chooser.pick('schedule', 'deliver', options.length, (i) => label(options[i]));
+    const chosen = options[index] ?? options[0];
+    if (!chosen) return false;
+    this.steps++;
+    if (chosen.kind === 'timer') {
+      const timer = chosen.timer;
+      this.timers.cancel(timer.id);
+      if (timer.atMs > this.nowMs) this.nowMs = timer.atMs;
+      this.deliver(timer.to, timer.event, timer.id.slice(0, timer.id.indexOf('|')), 'timer');
+    } else {
+      const envelope = chosen.rec.mailbox.shift();
+      if (envelope) this.deliver(chosen.rec.id, envelope.event, envelope.from, 'mailbox');
+    }
+    this.runCascade();
+    return true;
+  }
+
+  private options(): Option[] {
+    const options: Option[] = [];
+    let horizon: number | null = null;
+    const delay = this.workload.networkDelayMaxMs;
+    for (const rec of this.actors.values()) {
+      const head = rec.mailbox[0];
+      if (!head) continue;
+      options.push({ kind: 'mail', rec });
+      const deadline = head.sentAtMs + delay;
+      if (horizon === null || deadline < horizon) horizon = deadline;
+    }
+    for (const timer of this.timers.eligible(horizon)) options.push({ kind: 'timer', timer });
+    return options;
+  }
+
+  private runCascade(): void {
+    for (let next = this.cascade.shift(); next; next = this.cascade.shift()) {
+      this.deliver(next.to, next.event, next.from, 'internal');
+    }
+  }
+
+  private deliver(to: ActorId, event: SimEvent, from: ActorId, via: Via): void {
+    const rec = this.actors.get(to);
+    if (!rec) return;
+    (event as { nowMs?: number }).nowMs = this.nowMs;
+    if (rec.sink) {
+      this.record(rec, event, from, via, '', '');
+      rec.sink(event, this);
+      return;
+    }
+    const ref = rec.ref;
+    if (!ref) return;
+    const before = this.level === 'full' ? stateName(ref) : '';
+    ref.send(event);
+    this.record(rec, event, from, via, before, this.level === 'full' ? stateName(ref) : '');
+    this.drain();
+  }
+
+  private record(rec: ActorRec, event: SimEvent, from: ActorId, via: Via, before: string, after: string): void {
+    if (this.level !== 'full') return;
+    this.trace.push({ k: 'deliver', step: this.steps, t: this.nowMs, actor: rec.id, ev: event.type, from: from === '' ? null : from, arg: summarize(event), via, before, after });
+  }
+
+  /** Route what the machines emitted during the last delivery. */
+  private drain(): void {
+    for (let item = this.emitted.shift(); item; item = this.emitted.shift()) {
+      const { from, effect } = item;
+      switch (effect.type) {
+        case 'fx.send':
+          this.route(from, effect.to, effect.event);
+          break;
+        case 'fx.timer':
+          this.timers.set(`${from}|${effect.key}`, effect.atMs, from, effect.event);
+          break;
+        case 'fx.cancel':
+          this.timers.cancel(`${from}|${effect.key}`);
+          break;
+        case 'fx.choose': {
+          const options = effect.options;
+          effect.event.choice = this.chooser.pick('choice', effect.name, options.length, (i) => options[i] ?? '');
+          this.cascade.unshift({ to: from, event: effect.event, from });
+          break;
+        }
+        case 'fx.chooseInt':
+          effect.event.choice = this.chooser.int(effect.name, effect.min, effect.max);
+          this.cascade.unshift({ to: from, event: effect.event, from });
+          break;
+        case 'fx.spawnSession':
+          this.spawnSession(effect.entity, effect.sessionId);
+          break;
+        case 'fx.fact':
+          this.trace.push({ k: 'fact', step: this.steps, t: this.nowMs, actor: from, fact: effect.fact });
+          for (const l of this.factListeners) l(effect.fact, from);
+          break;
+      }
+    }
+  }
+
+  private route(from: ActorId, to: ActorId, event: SimEvent): void {
+    if (isBrokerId(from) && isBrokerId(to)) {
+      this.cascade.push({ to, event, from });
+      return;
+    }
+    if (event.type === 'req.renew' && this.renewalLost(from)) {
+      if (this.level === 'full') {
+        this.trace.push({ k: 'deliver', step: this.steps, t: this.nowMs, actor: 'network', ev: 'lost', from, arg: `${event.type} to ${to}`, via: 'internal', before: '', after: '' });
+      }
+      return;
+    }
+    this.enqueue(to, event, from);
+  }
+
+  private renewalLost(from: ActorId): boolean {
+    return this.renewalLoss.some((f) => consumerActorId(f.consumer) === from && this.nowMs >= f.fromMs && this.nowMs < f.untilMs);
+  }
+
+  private enqueue(to: ActorId, event: SimEvent, from: ActorId): void {
+    const rec = this.actors.get(to);
+    if (!rec) {
+      if (isBrokerId(from)) return;
+      // A client addressed an actor that does not exist (a session never seen): the entity answers.
+      return;
+    }
+    rec.mailbox.push({ event, from, sentAtMs: this.nowMs });
+  }
+
+  // -------------------------------------------------------------------------------------------------
+  // Reading the world
+
+  state(): WorldState {
+    const entities: Record<string, EntityState> = {};
+    const consumers: Record<string, WorldState['consumers'][string]> = {};
+    const sessions = new Map<string, Record<string, SessionState>>();
+    for (const rec of this.actors.values()) {
+      if (!rec.ref || !rec.id.startsWith('session:')) continue;
+      const ctx = rec.ref.getSnapshot().context as SessionContext;
+      const lock = this.actors.get(ctx.lockActor)?.ref?.getSnapshot() as { value: string; context: SessionLockContext } | undefined;
+      const map = sessions.get(ctx.scope.entity) ?? {};
+      map[ctx.sessionId] = { messages: ctx.messages, holder: ctx.holder, state: ctx.state, lock: lock ? String(lock.value) : 'free' };
+      sessions.set(ctx.scope.entity, map);
+    }
+    for (const rec of this.actors.values()) {
+      if (!rec.ref) continue;
+      if (rec.id.startsWith('entity:')) {
+        const ctx = rec.ref.getSnapshot().context as EntityContext;
+        entities[ctx.scope.entity] = { nextSeq: ctx.nextSeq, deadLetters: ctx.dlq, sessions: sessions.get(ctx.scope.entity) ?? {}, messages: ctx.messages };
+      } else if (rec.id.startsWith('consumer:')) {
+        const snap = rec.ref.getSnapshot();
+        const ctx = snap.context as ConsumerContext;
+        consumers[ctx.spec.id] = { state: String(snap.value), session: ctx.sessionId, checkpoint: ctx.lastCheckpoint };
+      }
+    }
+    return { nowMs: this.nowMs, entities, consumers };
+  }
+
+  /** Actor ids in creation order: stable across processes. */
+  actorIds(): ActorId[] {
+    return [...this.actors.keys()];
+  }
+
+  /** Events waiting in mailboxes (timers not counted). */
+  mailCount(): number {
+    let n = 0;
+    for (const rec of this.actors.values()) n += rec.mailbox.length;
+    return n;
+  }
+
+  pendingCount(): number {
+    let n = 0;
+    for (const rec of this.actors.values()) n += rec.mailbox.length;
+    return n + this.timers.size;
+  }
+}
+
+function stateName(ref: AnyActorRef): string {
+  const value: unknown = ref.getSnapshot().value;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+function label(option: Option | undefined): string {
+  if (!option) return '';
+  if (option.kind === 'timer') return `timer ${option.timer.id}@${option.timer.atMs}`;
+  const head = option.rec.mailbox[0];
+  return `mail ${option.rec.id} <- ${head ? head.event.type : '?'}${head && head.from ? ` from ${head.from}` : ''}`;
+}
+
+/** The event's salient fields, for the trace. */
+export function summarize(event: SimEvent): string {
+  const e = event as SimEvent & Record<string, unknown>;
+  const parts: string[] = [];
+  for (const key of ['reqId', 'sessionId', 'seq', 'token', 'action', 'max', 'cause', 'choice'] as const) {
+    const v = e[key];
+    if (v !== undefined && v !== null && v !== '') parts.push(`${key}=${String(v)}`);
+  }
+  if (event.type === 'reply') {
+    const r = event as ReplyEvent;
+    parts.push(r.ok ? `ok ${r.result.kind}${r.result.kind === 'received' ? `[${r.result.messages.map((m) => m.seq).join(',')}]` : ''}` : `error ${r.error.code}`);
+  }
+  if (event.type === 'req.send' || event.type === 'session.enqueue') {
+    const m = (e.message ?? {}) as { messageId?: string; seq?: number };
+    parts.push(`message=${m.messageId ?? ''}${m.seq !== undefined ? `#${m.seq}` : ''}`);
+  }
+  return parts.join(' ');
+}
