@@ -1,0 +1,36 @@
+/**
+ * What a property is: a pure function over one run's record (trace, workload, final state) that
+ * returns the first violation it finds, as a full sentence, or nothing.
+ */
+import type { FactEvent, TraceEvent } from '../src/trace/types.ts';
+import type { WorldState } from '../src/world/world.ts';
+import type { Workload } from '../src/world/workload.ts';
+
+export interface RunRecord {
+  readonly workload: Workload;
+  readonly trace: readonly TraceEvent[];
+  readonly final: WorldState;
+  /** True when the run was cut off by the step bound: end-of-run checks (conservation) then say less. */
+  readonly hitBound: boolean;
+}
+
+export interface Violation {
+  readonly property: string;
+  /** A full sentence: what happened, to which message, session, consumer and lock, and when. */
+  readonly message: string;
+  /** Step and virtual time of the violating event, when there is one. */
+  readonly step: number | null;
+  readonly t: number | null;
+}
+
+export interface Property {
+  readonly id: string;
+  readonly title: string;
+  /** The rule checked, with its source in reference/servicebus-semantics.md. */
+  readonly rule: string;
+  check(run: RunRecord): Violation | undefined;
+}
+
+export function factEvents(run: RunRecord): FactEvent[] {
+  return run.trace.filter((e): e is FactEvent => e.k === 'fact');
+}
