@@ -13,12 +13,12 @@ export type BugName =
   | 'renewAfterExpiry'
   | 'staleStateWriteWins'
   | 'closeKeepsLock'
-  | 'laterMessagesUncovered'
   | 'deferredVisible'
   | 'settleWithStaleLock'
   | 'expireLockedMessages'
   | 'doubleIncrementOnAbandon'
-  | 'sequencePerSession';
+  | 'sequencePerSession'
+  | 'dropOnClose';
 
 export type Bugs = Readonly<Partial<Record<BugName, true>>>;
 

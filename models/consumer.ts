@@ -299,6 +299,13 @@ function finishProcessing(ctx: ConsumerContext, seq: number, _nowMs: number): St
   const action = outcome === 'stall' ? 'complete' : outcome;
   const to = ctx.sessionful ? (ctx.sessionActor ?? '') : ctx.entityActor;
   const token = ctx.sessionful ? ctx.token : f.message.lockToken;
+  if (ctx.spec.checkpoint && ctx.sessionful && token !== null && action === 'complete') {
+    // Record progress first, then complete (the session-state idiom, §5): if the lock was lost while
+    // handling, the write is refused and the next holder resumes from the last good checkpoint.
+    const value = `done:${seq}`;
+    patch.lastCheckpoint = value;
+    fx.push(request(ctx, to, { type: 'req.setState', token, value }, { op: 'setState' }, patch));
+  }
   fx.push(
     request(
       ctx,
@@ -394,17 +401,9 @@ function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: 
     case 'settled': {
       const inflight = { ...ctx.inflight };
       const seq = p.seq ?? -1;
-      const settledMessage = inflight[seq]?.message;
       delete inflight[seq];
       const next: Patch = { ...patch, inflight };
-      const fx: Effect[] = [];
-      if (ctx.spec.checkpoint && ctx.token !== null && settledMessage && inflight[seq] === undefined) {
-        const value = `done:${settledMessage.seq}`;
-        next.lastCheckpoint = value;
-        fx.push(request({ ...ctx, ...next }, ctx.sessionActor ?? '', { type: 'req.setState', token: ctx.token, value }, { op: 'setState' }, next));
-      }
-      const pumped = pumpReceive({ ...ctx, ...next }, next);
-      return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
+      return pumpReceive({ ...ctx, ...next }, next);
     }
     case 'renewed': {
       const c = { ...ctx, ...patch, lockedUntilMs: result.lockedUntilMs };

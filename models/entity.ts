@@ -44,6 +44,8 @@ export interface EntityContext {
   readonly self: ActorId;
   readonly scope: Scope;
   readonly nextSeq: number;
+  /** Only for seeded bug M13 (sequence numbers per session). */
+  readonly sessionSeqs: Readonly<Record<string, number>>;
   readonly sessions: Readonly<Record<string, SessionEntry>>;
   readonly sessionCount: number;
   readonly dlq: readonly DeadLetterEntry[];
@@ -129,7 +131,9 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
       ],
     };
   }
-  const seq = ctx.nextSeq;
+  // Seeded bug M13 numbers each session on its own instead of the entity.
+  const perSession = ctx.scope.bugs.sequencePerSession === true && spec.sessionId !== undefined;
+  const seq = perSession ? (ctx.sessionSeqs[spec.sessionId ?? ''] ?? 0) + 1 : ctx.nextSeq;
   const sessionId = config.requiresSession ? (spec.sessionId ?? null) : null;
   const message: StoredMessage = {
     seq,
@@ -151,7 +155,10 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
       fact: { kind: 'sent', entity: config.name, session: sessionId, seq, messageId: spec.messageId, enqueuedAtMs: nowMs, expiresAtMs: message.expiresAtMs },
     },
   ];
-  const base: Step = { patch: { nextSeq: seq + 1 }, fx };
+  const base: Step = {
+    patch: perSession ? { nextSeq: ctx.nextSeq + 1, sessionSeqs: { ...ctx.sessionSeqs, [spec.sessionId ?? '']: seq } } : { nextSeq: seq + 1 },
+    fx,
+  };
   if (config.requiresSession && sessionId === null) {
     // A subscription fed by a topic dead-letters a message without a session id (§8.1).
     fx.push(...deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowMs, { entity: config.name, entityActor: ctx.self }));
@@ -341,18 +348,25 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
     case 'entity.messageLockExpire': {
       const locked = ctx.messages.find((m) => m.seq === event.seq && m.lockToken === event.token && m.state === 'locked');
       if (!locked) return { patch: {}, fx: [] };
-      const out = releaseLocked(ctx.messages, event.token, 'lockExpired', nowMs, ctx.scope);
+      // A message lock covers one message: `lockExpiryIncrementScope: all` is a session rule and does not apply.
+      const scope = { ...ctx.scope, switches: { ...ctx.scope.switches, lockExpiryIncrementScope: 'delivered' as const } };
+      const out = releaseLocked(ctx.messages, event.token, 'lockExpired', nowMs, scope);
       const served = serveParked({ ...ctx, messages: out.messages }, nowMs);
       return {
         patch: { messages: out.messages, ...served.patch },
         fx: [{ type: 'fx.fact', fact: { kind: 'lockExpired', entity: config.name, session: null, consumer: '', token: event.token } }, ...out.fx, ...served.fx],
       };
     }
+    case 'req.peek': {
+      // Peek takes no lock and changes nothing (§11). Across the sessions of a session entity it is not modelled.
+      if (config.requiresSession) return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: 'peek is an operation of a session receiver.' }) };
+      const messages = ctx.messages.filter((m) => m.seq >= event.fromSeq).slice(0, event.max).map((m) => view(m, ctx.scope.switches, true));
+      return { patch: {}, fx: ok(event.from, event.reqId, { kind: 'peeked', messages }) };
+    }
     case 'req.renew':
     case 'req.getState':
     case 'req.setState':
     case 'req.receiveDeferred':
-    case 'req.peek':
     case 'req.close':
       return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: `${event.type.slice(4)} is an operation of a session receiver.` }) };
   }
@@ -382,6 +396,7 @@ export const entityMachine = setup({
     self: input.self,
     scope: { entity: input.config.name, entityActor: input.self, config: input.config, switches: input.switches, bugs: input.bugs },
     nextSeq: 1,
+    sessionSeqs: {},
     sessions: {},
     sessionCount: 0,
     dlq: [],

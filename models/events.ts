@@ -145,14 +145,14 @@ export type SessionEvent =
   | LockReply;
 
 export type LockRequest =
-  | { type: 'lock.acquire'; owner: ActorId; token: string; reqId: number; durationMs: number; next: boolean }
+  | { type: 'lock.acquire'; owner: ActorId; token: string; reqId: number; durationMs: number; next: boolean; mode: ReceiveMode }
   | { type: 'lock.renew'; owner: ActorId; token: string; reqId: number; durationMs: number }
   | { type: 'lock.release'; token: string; cause: ReleaseCause; reqId: number | null }
   | { type: 'lock.expire'; token: string };
 
 export type LockReply =
-  | { type: 'lock.granted'; owner: ActorId; token: string; reqId: number; lockedUntilMs: number; next: boolean }
-  | { type: 'lock.denied'; owner: ActorId; reqId: number; next: boolean }
+  | { type: 'lock.granted'; owner: ActorId; token: string; reqId: number; lockedUntilMs: number; next: boolean; mode: ReceiveMode }
+  | { type: 'lock.denied'; owner: ActorId; reqId: number; next: boolean; mode: ReceiveMode }
   | { type: 'lock.renewed'; owner: ActorId; token: string; reqId: number; lockedUntilMs: number }
   | { type: 'lock.renewDenied'; owner: ActorId; token: string; reqId: number }
   | { type: 'lock.released'; owner: ActorId; token: string; cause: ReleaseCause; reqId: number | null }
@@ -270,6 +270,8 @@ export type Fact =
       /** `session`: expired by the session-wide rule because another message of the session expired. */
       rule: 'message' | 'session';
     }
+  /** The holder closed its receiver (or its link dropped): the lock must be released in the same step (T12). */
+  | { kind: 'closeRequested'; entity: string; session: string; consumer: ActorId; token: string; cause: ReleaseCause }
   | { kind: 'lockReleased'; entity: string; session: string; consumer: ActorId; token: string; cause: ReleaseCause }
   | { kind: 'lockExpired'; entity: string; session: string | null; consumer: ActorId; token: string }
   | { kind: 'lockRenewed'; entity: string; session: string; consumer: ActorId; token: string; lockedUntilMs: number }

@@ -31,17 +31,26 @@ export interface ExpiryOutcome {
 /**
  * Expire what is due. On an unlocked session with `sessionWideExpiry` on, one expired active message
  * expires every active message of the session (D1, "Message expiration"); otherwise each active
- * message expires on its own.
+ * message expires on its own. `triggered`: a message of the session has just expired on its release
+ * (and is already gone), which sets off the session-wide rule as an expired active message would.
  */
 export function expireDue(
   messages: readonly StoredMessage[],
   nowMs: number,
-  scope: { readonly entity: string; readonly entityActor: string; readonly sessionWide: boolean },
+  scope: {
+    readonly entity: string;
+    readonly entityActor: string;
+    readonly sessionWide: boolean;
+    readonly triggered?: boolean;
+    /** Seeded bug M08: locked messages are not protected. */
+    readonly expireLocked?: boolean;
+  },
   config: EntityConfig,
 ): ExpiryOutcome {
-  let any = false;
+  const expirable = (m: StoredMessage): boolean => m.state === 'active' || (scope.expireLocked === true && m.state === 'locked');
+  let any = scope.sessionWide && scope.triggered === true;
   for (const m of messages) {
-    if (m.state === 'active' && isExpired(m, nowMs)) {
+    if (expirable(m) && isExpired(m, nowMs)) {
       any = true;
       break;
     }
@@ -50,7 +59,7 @@ export function expireDue(
   const kept: StoredMessage[] = [];
   const fx: Effect[] = [];
   for (const m of messages) {
-    const due = m.state === 'active' && isExpired(m, nowMs);
+    const due = expirable(m) && isExpired(m, nowMs);
     const bySession = !due && scope.sessionWide && m.state === 'active';
     if (!due && !bySession) {
       kept.push(m);

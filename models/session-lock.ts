@@ -9,11 +9,13 @@
  * T11 (expiry), T12 (close or detach releases at once). Reference §2.2, §2.4, §2.5, §2.6.
  */
 import { assign, emit, setup } from 'xstate';
+import type { Bugs } from './bugs.ts';
 import type { ActorId, Effect, LockReply, LockRequest } from './events.ts';
 import { nowOf } from './events.ts';
 
 export interface SessionLockContext {
   readonly session: ActorId;
+  readonly bugs: Bugs;
   readonly owner: ActorId | null;
   readonly token: string | null;
   readonly lockedUntilMs: number;
@@ -21,6 +23,7 @@ export interface SessionLockContext {
 
 export interface SessionLockInput {
   readonly session: ActorId;
+  readonly bugs?: Bugs;
 }
 
 const reply = (to: ActorId, event: LockReply): Effect => ({ type: 'fx.send', to, event });
@@ -35,10 +38,12 @@ export const sessionLockMachine = setup({
   },
   guards: {
     tokenMatches: ({ context, event }) => 'token' in event && event.token === context.token,
-    /** Hook for mutants: a correct broker never renews a lock that has already expired (T10). */
-    renewsAfterExpiry: () => false,
-    /** Hook for mutants: a correct broker never grants a held lock to a second owner (T2). */
-    grantsWhileHeld: () => false,
+    /** The owner's lock is still valid: at `now ≥ lockedUntil` it has expired and cannot be renewed (T10, T11). */
+    validFor: ({ context, event }) => 'token' in event && event.token === context.token && nowOf(event) < context.lockedUntilMs,
+    /** Seeded bug M09: a correct broker never renews a lock that has already expired (T10). */
+    renewsAfterExpiry: ({ context, event }) => context.bugs.renewAfterExpiry === true && 'token' in event && event.token === context.token,
+    /** Seeded bug M01: a correct broker never grants a held lock to a second owner (T2). */
+    grantsWhileHeld: ({ context }) => context.bugs.acceptNextNotExclusive === true,
   },
   actions: {
     grant: assign(({ event }) => {
@@ -54,11 +59,12 @@ export const sessionLockMachine = setup({
         reqId: e.reqId,
         lockedUntilMs: context.lockedUntilMs,
         next: e.next,
+        mode: e.mode,
       });
     }),
     deny: emit(({ context, event }) => {
       const e = event as Extract<LockRequest, { type: 'lock.acquire' }>;
-      return reply(context.session, { type: 'lock.denied', owner: e.owner, reqId: e.reqId, next: e.next });
+      return reply(context.session, { type: 'lock.denied', owner: e.owner, reqId: e.reqId, next: e.next, mode: e.mode });
     }),
     extend: assign(({ event }) => {
       if (event.type !== 'lock.renew') return {};
@@ -101,7 +107,7 @@ export const sessionLockMachine = setup({
   },
 }).createMachine({
   id: 'sessionLock',
-  context: ({ input }) => ({ session: input.session, owner: null, token: null, lockedUntilMs: 0 }),
+  context: ({ input }) => ({ session: input.session, bugs: input.bugs ?? {}, owner: null, token: null, lockedUntilMs: 0 }),
   initial: 'free',
   states: {
     free: {
@@ -116,7 +122,7 @@ export const sessionLockMachine = setup({
           { actions: 'deny' },
         ],
         'lock.renew': [
-          { guard: 'tokenMatches', actions: ['extend', 'armExpiry', 'announceRenewal'] },
+          { guard: 'validFor', actions: ['extend', 'armExpiry', 'announceRenewal'] },
           { actions: 'refuseRenewal' },
         ],
         'lock.release': { guard: 'tokenMatches', target: 'released', actions: ['disarmExpiry', 'announceRelease'] },

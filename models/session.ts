@@ -82,8 +82,12 @@ function fail(to: ActorId, reqId: number, error: BrokerError): Effect {
   return { type: 'fx.send', to, event: { type: 'reply', reqId, ok: false, error } };
 }
 
-function holds(ctx: SessionContext, token: string | null): boolean {
-  return ctx.holder !== null && ctx.holder.token === token;
+/**
+ * The caller holds a valid lock: its token, and the deadline not reached. At `now ≥ lockedUntil` the
+ * lock has expired (T11) even if the expiry timer due at this same instant has not been delivered yet.
+ */
+function holds(ctx: SessionContext, token: string | null, nowMs: number): boolean {
+  return ctx.holder !== null && ctx.holder.token === token && nowMs < ctx.holder.lockedUntilMs;
 }
 
 function opFailed(ctx: SessionContext, req: ClientRequest, token: string | null, seq: number | null, error: BrokerError): Effect[] {
@@ -105,11 +109,15 @@ function opFailed(ctx: SessionContext, req: ClientRequest, token: string | null,
   ];
 }
 
-/** Lazy expiry, evaluated on receive, accept, lock release and the background tick (§4). */
-function evaluateExpiry(ctx: SessionContext, nowMs: number, unlocked: boolean): Step {
+/**
+ * Lazy expiry, evaluated on receive, accept, lock release and the background tick (§4). `triggered`:
+ * a message released with the lock has just expired, which counts for the session-wide rule.
+ */
+function evaluateExpiry(ctx: SessionContext, nowMs: number, unlocked: boolean, triggered = false): Step {
   if (ctx.scope.bugs.deliverExpired) return { patch: {}, fx: [] };
   const sessionWide = unlocked && ctx.scope.switches.sessionWideExpiry && !ctx.scope.bugs.perMessageTtlOnly;
-  const scope = { entity: ctx.scope.entity, entityActor: ctx.scope.entityActor, sessionWide };
+  const expireLocked = ctx.scope.bugs.expireLockedMessages === true;
+  const scope = { entity: ctx.scope.entity, entityActor: ctx.scope.entityActor, sessionWide, triggered, expireLocked };
   const out = expireDue(ctx.messages, nowMs, scope, ctx.scope.config);
   return out.fx.length === 0 ? { patch: {}, fx: [] } : { patch: { messages: out.messages }, fx: [...out.fx] };
 }
@@ -166,7 +174,7 @@ function chain(ctx: SessionContext, ...steps: Array<(c: SessionContext) => Step>
   return { patch, fx };
 }
 
-function acquire(ctx: SessionContext, from: ActorId, reqId: number, next: boolean): Step {
+function acquire(ctx: SessionContext, from: ActorId, reqId: number, next: boolean, mode: ReceiveMode): Step {
   const locks = ctx.locks + 1;
   return {
     patch: { locks },
@@ -181,6 +189,7 @@ function acquire(ctx: SessionContext, from: ActorId, reqId: number, next: boolea
           reqId,
           durationMs: ctx.scope.config.lockDurationMs,
           next,
+          mode,
         },
       },
     ],
@@ -201,9 +210,11 @@ function lockGone(ctx: SessionContext, token: string, cause: 'lockExpired' | 'cl
   }
   const after = chain(
     { ...ctx, ...patch },
-    (c) => evaluateExpiry(c, nowMs, true),
+    (c) => evaluateExpiry(c, nowMs, true, returned.expired),
     (c) => admitWaiting(c),
-    (c) => status(c),
+    // A waiting named accept now takes the lock (granted within this step): the session never becomes
+    // available to accept-next in between, so the entity hears of it only if nobody was admitted.
+    (c) => (c.waiting.length < ctx.waiting.length ? { patch: {}, fx: [] } : status(c)),
   );
   return { patch: { ...patch, ...after.patch }, fx: [...fx, ...after.fx] };
 }
@@ -211,7 +222,7 @@ function lockGone(ctx: SessionContext, token: string, cause: 'lockExpired' | 'cl
 function admitWaiting(ctx: SessionContext): Step {
   const [first, ...rest] = ctx.waiting;
   if (!first || ctx.holder) return { patch: {}, fx: [] };
-  const out = acquire(ctx, first.from, first.reqId, false);
+  const out = acquire(ctx, first.from, first.reqId, false, first.mode);
   return {
     patch: { ...out.patch, waiting: rest },
     fx: [{ type: 'fx.cancel', key: `accept:${first.from}:${first.reqId}` }, ...out.fx],
@@ -240,13 +251,13 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
               fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.from, reqId: event.reqId, mode: event.mode } }],
             };
           }
-          return acquire(c, event.from, event.reqId, next);
+          return acquire(c, event.from, event.reqId, next, event.mode);
         },
         status,
       );
     }
     case 'lock.granted': {
-      const holder: Holder = { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: 'peekLock' };
+      const holder: Holder = { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: event.mode };
       const fx: Effect[] = [
         {
           type: 'fx.fact',
@@ -269,12 +280,12 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       if (event.next) {
         return {
           patch: {},
-          fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.owner, reqId: event.reqId, mode: 'peekLock' } }],
+          fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.owner, reqId: event.reqId, mode: event.mode } }],
         };
       }
       if (scope.switches.acceptNamedWhenLocked === 'wait') {
         return {
-          patch: { waiting: [...ctx.waiting, { from: event.owner, reqId: event.reqId, mode: 'peekLock' }] },
+          patch: { waiting: [...ctx.waiting, { from: event.owner, reqId: event.reqId, mode: event.mode }] },
           fx: [
             {
               type: 'fx.timer',
@@ -339,20 +350,24 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
     case 'req.close': {
       // With `crashSemantics: lockExpiry` the broker never hears of a crash: the lock runs out instead (§2.6).
       if (event.cause === 'crash' && scope.switches.crashSemantics === 'lockExpiry') return { patch: {}, fx: [] };
-      if (!holds(ctx, event.token) && !(scope.bugs.closeKeepsLock && event.cause === 'close')) {
+      if (!holds(ctx, event.token, nowMs)) {
         return { patch: {}, fx: event.cause === 'close' ? [ok(event.from, event.reqId, { kind: 'closed' })] : [] };
       }
+      const requested: Effect = {
+        type: 'fx.fact',
+        fact: { kind: 'closeRequested', entity: scope.entity, session: ctx.sessionId, consumer: event.from, token: event.token, cause: event.cause },
+      };
       if (scope.bugs.closeKeepsLock && event.cause === 'close') {
-        // Seeded bug: the receiver goes away but the broker keeps the lock until it expires.
-        return { patch: {}, fx: [ok(event.from, event.reqId, { kind: 'closed' })] };
+        // Seeded bug M12: the receiver goes away but the broker keeps the lock until it expires.
+        return { patch: {}, fx: [requested, ok(event.from, event.reqId, { kind: 'closed' })] };
       }
       return {
         patch: {},
-        fx: [{ type: 'fx.send', to: ctx.lockActor, event: { type: 'lock.release', token: event.token, cause: event.cause, reqId: event.cause === 'close' ? event.reqId : null } }],
+        fx: [requested, { type: 'fx.send', to: ctx.lockActor, event: { type: 'lock.release', token: event.token, cause: event.cause, reqId: event.cause === 'close' ? event.reqId : null } }],
       };
     }
     case 'req.receive': {
-      if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       const token = event.token ?? '';
       return chain(ctx, (c) => evaluateExpiry(c, nowMs, false), (c) => {
         const out = take(c.messages, { max: event.max, mode: event.mode, consumer: event.from, nowMs, tokenFor: () => token }, scope);
@@ -371,7 +386,7 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       return { patch: { parked: null }, fx: [ok(event.from, event.reqId, { kind: 'received', messages: [] })] };
     }
     case 'req.settle': {
-      if (!holds(ctx, event.token) && !scope.bugs.settleWithStaleLock) {
+      if (!holds(ctx, event.token, nowMs) && !scope.bugs.settleWithStaleLock) {
         return { patch: {}, fx: opFailed(ctx, event, event.token, event.seq, LOCK_LOST(ctx.sessionId)) };
       }
       const out = settle(ctx.messages, { ...event, consumer: event.from, nowMs }, scope);
@@ -384,7 +399,7 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       );
     }
     case 'req.getState': {
-      if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       return {
         patch: {},
         fx: [
@@ -394,7 +409,7 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       };
     }
     case 'req.setState': {
-      if (!holds(ctx, event.token) && !scope.bugs.staleStateWriteWins) {
+      if (!holds(ctx, event.token, nowMs) && !scope.bugs.staleStateWriteWins) {
         return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       }
       const limit = SESSION_STATE_LIMIT_BYTES[scope.config.tier];
@@ -415,8 +430,8 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
     case 'req.receiveDeferred':
       return receiveDeferred(ctx, event, nowMs);
     case 'req.peek': {
-      if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
-      const messages = ctx.messages.filter((m) => m.seq >= event.fromSeq).slice(0, event.max).map((m) => view(m, scope.switches));
+      if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      const messages = ctx.messages.filter((m) => m.seq >= event.fromSeq).slice(0, event.max).map((m) => view(m, scope.switches, true));
       return { patch: {}, fx: [ok(event.from, event.reqId, { kind: 'peeked', messages })] };
     }
     case 'session.gcTick':
@@ -447,7 +462,7 @@ function acceptTimeout(ctx: SessionContext, e: { from: ActorId; reqId: number })
 /** T9: fetch deferred messages by sequence number, through the session's lock holder. */
 function receiveDeferred(ctx: SessionContext, event: Extract<ClientRequest, { type: 'req.receiveDeferred' }>, nowMs: number): Step {
   const scope = ctx.scope;
-  if (!holds(ctx, event.token)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+  if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
   const missing = event.seqs.find((s) => !ctx.messages.some((m) => m.seq === s && m.state === 'deferred'));
   if (missing !== undefined) {
     return {

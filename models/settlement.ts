@@ -33,12 +33,13 @@ export interface Outcome {
   readonly fx: Effect[];
 }
 
-export function view(m: StoredMessage, switches: Switches): ReceivedMessage {
+/** The message as a receiver sees it. Peeked messages show the raw count even in the +1 view (N8, §3.4). */
+export function view(m: StoredMessage, switches: Switches, peeked = false): ReceivedMessage {
   return {
     seq: m.seq,
     messageId: m.messageId,
     sessionId: m.sessionId,
-    deliveryCount: switches.deliveryCountView === 'plusOne' ? m.deliveryCount + 1 : m.deliveryCount,
+    deliveryCount: switches.deliveryCountView === 'plusOne' && !peeked ? m.deliveryCount + 1 : m.deliveryCount,
     lockToken: m.lockToken,
     enqueuedAtMs: m.enqueuedAtMs,
     expiresAtMs: m.expiresAtMs,
@@ -128,9 +129,9 @@ function reactivate(
   cause: 'abandon' | 'lockExpired' | ReleaseCause,
   nowMs: number,
   scope: Scope,
-): { message: StoredMessage | null; fx: Effect[] } {
+): { message: StoredMessage | null; fx: Effect[]; expired: boolean } {
   const { message, fx } = bump(m, by, nowMs, scope);
-  if (message === null) return { message, fx };
+  if (message === null) return { message, fx, expired: false };
   const active: StoredMessage = { ...message, state: 'active', lockToken: null };
   fx.push({
     type: 'fx.fact',
@@ -145,15 +146,16 @@ function reactivate(
   });
   if (isExpired(active, nowMs)) {
     fx.push(...expire(active, nowMs, 'message', scope, scope.config));
-    return { message: null, fx };
+    return { message: null, fx, expired: true };
   }
-  return { message: active, fx };
+  return { message: active, fx, expired: false };
 }
 
 /**
  * Return every message locked under `token` to the session: +1 on lock expiry (T11), no change on
  * close, detach or crash (T12). With `lockExpiryIncrementScope: 'all'`, lock expiry also raises the
- * count of the session's other active messages.
+ * count of the session's other active messages. `expired` says whether a returned message expired
+ * on its release: on a session that is now unlocked, that is what triggers the session-wide rule (§4).
  */
 export function releaseLocked(
   messages: readonly StoredMessage[],
@@ -161,16 +163,19 @@ export function releaseLocked(
   cause: 'lockExpired' | ReleaseCause,
   nowMs: number,
   scope: Scope,
-): Outcome {
+): Outcome & { readonly expired: boolean } {
   const expiry = cause === 'lockExpired';
   const increment = expiry ? (scope.bugs.noIncrementOnLockExpiry ? 0 : 1) : scope.bugs.incrementOnClose ? 1 : 0;
   const all = expiry && scope.switches.lockExpiryIncrementScope === 'all';
   const next: StoredMessage[] = [];
   const fx: Effect[] = [];
+  let expired = false;
   for (const m of messages) {
+    if (m.state === 'locked' && m.lockToken === token && cause === 'close' && scope.bugs.dropOnClose) continue;
     if (m.state === 'locked' && m.lockToken === token) {
       const r = reactivate(m, increment, cause, nowMs, scope);
       fx.push(...r.fx);
+      expired ||= r.expired;
       if (r.message) next.push(r.message);
     } else if (all && m.state === 'active' && increment > 0) {
       const r = bump(m, increment, nowMs, scope);
@@ -180,7 +185,7 @@ export function releaseLocked(
       next.push(m);
     }
   }
-  return { messages: next, fx };
+  return { messages: next, fx, expired };
 }
 
 export interface SettleRequest {

@@ -29,6 +29,12 @@ export interface Property {
   /** The rule checked, with its source in reference/servicebus-semantics.md. */
   readonly rule: string;
   check(run: RunRecord): Violation | undefined;
+  /**
+   * Documented losses of the guarantee that are not violations (it does not apply there), as notes:
+   * "session s1: completions out of order (3 before 2) because consumer:c1 runs 2 calls per session".
+   * A property reports these rather than hiding them.
+   */
+  observe?(run: RunRecord): string[];
 }
 
 export function factEvents(run: RunRecord): FactEvent[] {

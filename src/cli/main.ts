@@ -2,40 +2,38 @@
  * The `sbsim` command. Exit codes: 0 all properties hold / the schedule ran clean; 1 a violation was
  * found or reproduced; 2 bad usage or bad input.
  */
-import { readFileSync } from 'node:fs';
 import { UsageError, parseArgs } from './args.ts';
+import { checkCommand } from './check.ts';
+import type { Io } from './io.ts';
+import { EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
+import { mutantsCommand } from './mutants.ts';
+import { InputError, loadWorkload } from './workloads.ts';
 import { renderTrace } from '../trace/text.ts';
 import { runWorkload } from '../world/run.ts';
-import type { WorkloadInput } from '../world/workload.ts';
 import { WorkloadError } from '../world/workload.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
 import { benchCommand } from './bench.ts';
-
-export const EXIT_OK = 0;
-export const EXIT_VIOLATION = 1;
-export const EXIT_USAGE = 2;
+import { teachCommand } from './teach.ts';
 
 const HELP = `sbsim — deterministic simulator and property checker for Azure Service Bus message sessions
 
 Usage:
-  sbsim run    [--workload NAME|FILE] [--seed N] [--json] [--brief]   run one workload, print its trace and final state
-  sbsim bench  [--json]                                               executions and steps per second
-  sbsim help                                                          this text
+  sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--json]
+                property search over generated (or the given) workloads and schedules
+  sbsim mutants [--time S] [--json]     run the search against every mutant of the zoo
+  sbsim run     [--workload NAME|FILE] [--seed N] [--json] [--brief]
+                run one workload under one seed, print its trace and final state
+  sbsim teach   [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE]
+                narrated scenarios with timeline pictures, one per session rule
+  sbsim bench   [--json]                executions and steps per second
+  sbsim help                            this text
 
 Workloads: ${Object.keys(WORKLOADS).join(', ')} (or a JSON file)
-Exit codes: 0 ok, 1 violation, 2 bad usage or input.`;
+Exit codes: 0 all properties hold, 1 a violation was found, 2 bad usage or input.`;
 
-export interface Io {
-  out(text: string): void;
-  err(text: string): void;
-}
+export type { Io } from './io.ts';
 
-const processIo: Io = {
-  out: (t) => process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
-  err: (t) => process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
-};
-
-export async function main(argv: readonly string[], io: Io = processIo): Promise<number> {
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
@@ -45,8 +43,14 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       case '-h':
         io.out(HELP);
         return EXIT_OK;
+      case 'check':
+        return checkCommand(rest, io);
+      case 'mutants':
+        return mutantsCommand(rest, io);
       case 'run':
         return runCommand(rest, io);
+      case 'teach':
+        return teachCommand(rest, io);
       case 'bench':
         return await benchCommand(rest, io);
       default:
@@ -58,26 +62,6 @@ export async function main(argv: readonly string[], io: Io = processIo): Promise
       return EXIT_USAGE;
     }
     throw e;
-  }
-}
-
-export class InputError extends Error {
-  override readonly name = 'InputError';
-}
-
-export function loadWorkload(nameOrFile: string): WorkloadInput {
-  const named = WORKLOADS[nameOrFile];
-  if (named) return named;
-  let text: string;
-  try {
-    text = readFileSync(nameOrFile, 'utf8');
-  } catch {
-    throw new InputError(`sbsim: no workload named "${nameOrFile}" and no such file (named workloads: ${Object.keys(WORKLOADS).join(', ')})`);
-  }
-  try {
-    return JSON.parse(text) as WorkloadInput;
-  } catch (e) {
-    throw new InputError(`sbsim: ${nameOrFile} is not valid JSON: ${(e as Error).message}`);
   }
 }
 

@@ -123,6 +123,9 @@ export class Chooser {
     if (want.kind !== kind || want.name !== name) {
       throw new DivergenceError(i, want, actual, `recorded ${want.kind} "${want.name}" (${want.label}), but the model now asks for ${kind} "${name}" among [${labels.join(', ')}].`);
     }
+    // Options may share a label (a consumer whose outcomes are ['complete', 'complete', 'close']): the
+    // recorded index wins while it still names the recorded option, so a replay is byte-identical.
+    if (labels[want.pick] === want.label) return want.pick;
     const at = labels.indexOf(want.label);
     if (at < 0) {
       throw new DivergenceError(i, want, actual, `recorded ${kind} "${name}" picked "${want.label}", which the model no longer offers; options are [${labels.join(', ')}].`);

@@ -14,10 +14,17 @@ export interface Timer {
   readonly order: number;
 }
 
+/** Firing order: due time, then insertion order. */
+const fires = (a: Timer, b: Timer): boolean => a.atMs < b.atMs || (a.atMs === b.atMs && a.order < b.order);
+
+/**
+ * The pending timers, kept in firing order as they are set and cancelled (the scheduler reads the
+ * earliest ones on every step, so sorting on read would repeat the same work each step).
+ */
 export class Timers {
   private readonly byId = new Map<string, Timer>();
-  private sorted: Timer[] = [];
-  private dirty = false;
+  /** Every timer of `byId`, in firing order. */
+  private readonly sorted: Timer[] = [];
   private counter = 0;
 
   get size(): number {
@@ -26,27 +33,33 @@ export class Timers {
 
   set(id: string, atMs: number, to: ActorId, event: SimEvent): void {
     const timer: Timer = { id, atMs, to, event, order: this.counter++ };
-    if (this.byId.has(id)) this.dirty = true;
+    const old = this.byId.get(id);
+    if (old) this.remove(old);
     this.byId.set(id, timer);
-    this.dirty = true;
+    // The newest timer has the highest order: it goes after every timer due no later than it.
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (fires(timer, this.sorted[mid] as Timer)) hi = mid;
+      else lo = mid + 1;
+    }
+    this.sorted.splice(lo, 0, timer);
   }
 
   cancel(id: string): void {
-    if (this.byId.delete(id)) this.dirty = true;
+    const timer = this.byId.get(id);
+    if (timer) this.remove(timer);
   }
 
   /** Timers in firing order: due time, then insertion order. */
   all(): readonly Timer[] {
-    if (this.dirty) {
-      this.sorted = [...this.byId.values()].sort((a, b) => a.atMs - b.atMs || a.order - b.order);
-      this.dirty = false;
-    }
     return this.sorted;
   }
 
   /** Timers eligible to fire now: the earliest ones, and any due no later than `horizonMs`. */
   eligible(horizonMs: number | null): Timer[] {
-    const all = this.all();
+    const all = this.sorted;
     const first = all[0];
     if (!first) return [];
     const limit = horizonMs === null ? first.atMs : horizonMs;
@@ -58,9 +71,36 @@ export class Timers {
     return out;
   }
 
+  /** How many timers at the head of the firing order are due no later than `limitMs`. */
+  countDueBy(limitMs: number): number {
+    const all = this.sorted;
+    let n = 0;
+    // `!(a > b)` rather than `a <= b`: the same test as `eligible`, whatever the numbers.
+    while (n < all.length && !((all[n] as Timer).atMs > limitMs)) n++;
+    return n;
+  }
+
+  /** The earliest timer, if any. */
+  first(): Timer | undefined {
+    return this.sorted[0];
+  }
+
   take(id: string): Timer | undefined {
     const t = this.byId.get(id);
     if (t) this.cancel(id);
     return t;
+  }
+
+  private remove(timer: Timer): void {
+    this.byId.delete(timer.id);
+    let lo = 0;
+    let hi = this.sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (fires(this.sorted[mid] as Timer, timer)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (this.sorted[lo] === timer) this.sorted.splice(lo, 1);
+    else this.sorted.splice(this.sorted.indexOf(timer), 1);
   }
 }

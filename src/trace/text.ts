@@ -33,7 +33,8 @@ export function renderTrace(trace: readonly TraceEvent[], options: TextOptions =
 }
 
 export function describeFact(f: Fact, c: ChalkInstance = new Chalk({ level: 0 })): string {
-  const where = (session: string | null, seq?: number) => `${session ?? '-'}${seq === undefined ? '' : `#${seq}`}`;
+  const entity = 'entity' in f ? f.entity : '';
+  const where = (session: string | null, seq?: number) => `${session ?? entity}${seq === undefined ? '' : `#${seq}`}`;
   switch (f.kind) {
     case 'sent':
       return `sent ${f.messageId} as ${where(f.session, f.seq)}${f.expiresAtMs === null ? '' : `, expires at ${f.expiresAtMs}ms`}`;
@@ -55,6 +56,8 @@ export function describeFact(f: Fact, c: ChalkInstance = new Chalk({ level: 0 })
       return c.red(`${where(f.session, f.seq)} dead-lettered: ${f.reason}`);
     case 'expired':
       return c.red(`${where(f.session, f.seq)} expired (${f.rule === 'session' ? 'session-wide rule' : 'its own TTL'})${f.deadLettered ? ', dead-lettered' : ', dropped'}`);
+    case 'closeRequested':
+      return `${f.consumer} ${f.cause === 'close' ? 'closes its receiver' : f.cause === 'crash' ? 'crashed; its link drops' : 'lost its link'} on ${f.session} (lock ${f.token})`;
     case 'lockReleased':
       return `lock ${f.token} on ${f.session} released by ${f.cause} (${f.consumer})`;
     case 'lockExpired':

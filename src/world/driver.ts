@@ -127,6 +127,11 @@ export class Driver {
     return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.peek', token: h.token, fromSeq, max });
   }
 
+  /** A plain (non-session) peek of an entity: no lock, nothing changes. */
+  peekPlain(client: ActorId, entity: string, fromSeq = 0, max = 100): Reply<'peeked'> {
+    return this.call(client, entityActorId(entity), { type: 'req.peek', token: null, fromSeq, max });
+  }
+
   close(h: SessionHandle): Reply<'closed'> {
     return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.close', token: h.token, cause: 'close' });
   }

@@ -7,7 +7,7 @@
  * to another actor directly; it emits effects (models/events.ts) that the world routes. XState's own
  * mailbox therefore never interleaves anything: every interleaving is a decision made here.
  */
-import type { AnyActorRef } from 'xstate';
+import type { AnyActorRef, AnyStateMachine } from 'xstate';
 import { createActor } from 'xstate';
 import type { ConsumerContext } from '../../models/consumer.ts';
 import { consumerMachine } from '../../models/consumer.ts';
@@ -40,14 +40,24 @@ interface ActorRec {
   readonly broker: boolean;
 }
 
-type Option = { readonly kind: 'mail'; readonly rec: ActorRec } | { readonly kind: 'timer'; readonly timer: Timer };
-
 export type TraceLevel = 'full' | 'facts';
 
 export interface WorldOptions {
   readonly chooser: Chooser;
   /** `facts` records only facts: faster, for property search. Default `full`. */
   readonly trace?: TraceLevel;
+  /** Sees every actor created and every event delivered to a machine (the benchmark records these). */
+  readonly observer?: WorldObserver;
+}
+
+/**
+ * What the world does to XState, in order: each actor it creates (machine and input) and each event it
+ * sends to one. Replaying these with createActor + send alone redoes the run's machine work exactly.
+ */
+export interface WorldObserver {
+  spawned(id: ActorId, machine: AnyStateMachine, input: unknown): void;
+  /** Called before the send; `event` already carries its `nowMs`. */
+  delivered(id: ActorId, event: SimEvent): void;
 }
 
 export interface RunResult {
@@ -80,8 +90,25 @@ export interface WorldState {
   readonly consumers: Readonly<Record<string, { readonly state: string; readonly session: string | null; readonly checkpoint: string | null }>>;
 }
 
-const BROKER_PREFIXES = ['entity:', 'session:', 'lock:', 'topic:'];
-const isBrokerId = (id: ActorId): boolean => BROKER_PREFIXES.some((p) => id.startsWith(p));
+/**
+ * A machine threw while starting or while handling an event: a bug in a model (or a workload it cannot
+ * handle), never a property violation. XState would otherwise stop the actor quietly — every later
+ * event to it ignored — and rethrow from a timer after the run, so the world stops at once instead.
+ */
+export class ActorFailure extends Error {
+  override readonly name = 'ActorFailure';
+  constructor(
+    readonly actor: ActorId,
+    readonly eventType: string,
+    readonly step: number,
+    readonly atMs: number,
+    readonly error: unknown,
+  ) {
+    super(`${actor} threw while handling ${eventType} (step ${step}, t=${atMs}ms): ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+const isBrokerId = (id: ActorId): boolean => id.startsWith('session:') || id.startsWith('lock:') || id.startsWith('entity:') || id.startsWith('topic:');
 
 export const entityActorId = (name: string): ActorId => `entity:${name}`;
 export const topicActorId = (name: string): ActorId => `topic:${name}`;
@@ -97,16 +124,28 @@ export class World {
 
   private readonly level: TraceLevel;
   private readonly actors = new Map<ActorId, ActorRec>();
+  /** The values of `actors`, in the map's order (creation order): the scheduler walks this every step. */
+  private readonly recs: ActorRec[] = [];
   private readonly timers = new Timers();
+  /**
+   * The options of the current step, in order: first the `readyCount` actors whose mailbox has a head
+   * (`ready`, reused from step to step; entries past the count are stale), then the first `dueTimers`
+   * timers in firing order.
+   */
+  private readonly ready: ActorRec[] = [];
+  private readyCount = 0;
+  private dueTimers = 0;
   private readonly cascade: Array<{ to: ActorId; event: SimEvent; from: ActorId }> = [];
   private readonly emitted: Array<{ from: ActorId; effect: Effect }> = [];
   private readonly renewalLoss: readonly Extract<Fault, { kind: 'loseRenewals' }>[];
   private readonly factListeners: Array<(fact: Fact, actor: ActorId) => void> = [];
+  private readonly observer: WorldObserver | null;
 
   constructor(workload: Workload, options: WorldOptions) {
     this.workload = workload;
     this.chooser = options.chooser;
     this.level = options.trace ?? 'full';
+    this.observer = options.observer ?? null;
     this.renewalLoss = workload.faults.filter((f): f is Extract<Fault, { kind: 'loseRenewals' }> => f.kind === 'loseRenewals');
     this.build();
   }
@@ -119,12 +158,12 @@ export class World {
     const common = { switches: workload.switches, bugs: workload.bugs };
     for (const config of [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)]) {
       const self = entityActorId(config.name);
-      this.spawn(self, createActor(entityMachine, { id: self, input: { self, config, ...common } }));
+      this.spawn(self, entityMachine, { self, config, ...common });
     }
     for (const topic of workload.topics) {
       const self = topicActorId(topic.name);
       const subscriptions = topic.subscriptions.map((s) => entityActorId(s.name));
-      this.spawn(self, createActor(topicMachine, { id: self, input: { name: topic.name, subscriptions } }));
+      this.spawn(self, topicMachine, { name: topic.name, subscriptions });
     }
     const configs = new Map([...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)].map((e) => [e.name, e]));
     for (const spec of workload.consumers) {
@@ -137,7 +176,7 @@ export class World {
         sessionful: configs.get(entity)?.requiresSession ?? true,
         sessionActorFor: (sessionId: string) => sessionActorId(entity, sessionId),
       };
-      this.spawn(self, createActor(consumerMachine, { id: self, input }));
+      this.spawn(self, consumerMachine, input);
     }
     for (const m of workload.messages) {
       const to = workload.topics.some((t) => t.name === m.to) ? topicActorId(m.to) : entityActorId(m.to);
@@ -151,13 +190,19 @@ export class World {
     }
   }
 
-  private spawn(id: ActorId, ref: AnyActorRef): void {
+  private spawn(id: ActorId, machine: AnyStateMachine, input: unknown): void {
+    this.observer?.spawned(id, machine, input);
+    const ref: AnyActorRef = createActor(machine, { id, input });
     const rec: ActorRec = { id, ref, sink: null, mailbox: [], broker: isBrokerId(id) };
-    this.actors.set(id, rec);
+    this.addRec(rec);
     ref.on('*', (effect: Effect) => {
       this.emitted.push({ from: id, effect });
     });
+    // An error observer keeps XState from rethrowing a model's exception later from a timer; the
+    // world reads the error from the snapshot and throws it itself, where it happened.
+    ref.subscribe({ error: ignoreError });
     ref.start();
+    this.failIfErrored(ref, id, 'xstate.init');
     this.drain();
   }
 
@@ -167,14 +212,22 @@ export class World {
     const config = [...this.workload.entities, ...this.workload.topics.flatMap((t) => t.subscriptions)].find((e) => e.name === entity);
     if (!config) return;
     const lockActor = lockActorId(entity, sessionId);
-    this.spawn(lockActor, createActor(sessionLockMachine, { id: lockActor, input: { session: self } }));
+    this.spawn(lockActor, sessionLockMachine, { session: self, bugs: this.workload.bugs });
     const input = { self, lockActor, entityActor: entityActorId(entity), sessionId, config, switches: this.workload.switches, bugs: this.workload.bugs };
-    this.spawn(self, createActor(sessionMachine, { id: self, input }));
+    this.spawn(self, sessionMachine, input);
   }
 
   /** An external client: replies to it are handed to `sink` when the scheduler delivers them. */
   attachClient(id: ActorId, sink: (event: SimEvent, world: World) => void): void {
-    this.actors.set(id, { id, ref: null, sink, mailbox: [], broker: false });
+    this.addRec({ id, ref: null, sink, mailbox: [], broker: false });
+  }
+
+  /** As `Map.set`: a new id goes last, a known id keeps its place. */
+  private addRec(rec: ActorRec): void {
+    const old = this.actors.get(rec.id);
+    this.actors.set(rec.id, rec);
+    if (old) this.recs[this.recs.indexOf(old)] = rec;
+    else this.recs.push(rec);
   }
 
   /** Queue a request from an external client; its delivery is a scheduling decision like any other. */
@@ -217,8 +270,9 @@ export class World {
   /** Let virtual time pass to `atMs`, running everything due on the way. */
   advanceTo(atMs: number): void {
     for (;;) {
-      const options = this.options();
-      const runnable = options.some((o) => o.kind === 'mail' || o.timer.atMs <= atMs);
+      this.gatherOptions();
+      const first = this.timers.first();
+      const runnable = this.readyCount > 0 || (first !== undefined && first.atMs <= atMs);
       if (!runnable || !this.step()) break;
     }
     if (atMs > this.nowMs) this.nowMs = atMs;
@@ -226,43 +280,64 @@ export class World {
 
   /** One scheduling decision. Returns false when nothing is pending or the step bound is reached. */
   step(): boolean {
-    const options = this.options();
-    if (options.length === 0) return false;
+    const n = this.gatherOptions();
+    if (n === 0) return false;
     if (this.steps >= this.workload.maxSteps) {
       this.hitBound = true;
       return false;
     }
-    const index = this.chooser.pick('schedule', 'deliver', options.length, (i) => label(options[i]));
-    const chosen = options[index] ?? options[0];
-    if (!chosen) return false;
+    const picked = this.chooser.pick('schedule', 'deliver', n, this.optionLabel);
+    const index = picked >= 0 && picked < n ? picked : 0;
     this.steps++;
-    if (chosen.kind === 'timer') {
-      const timer = chosen.timer;
+    const mail = this.readyCount;
+    if (index >= mail) {
+      const timer = this.timers.all()[index - mail] as Timer;
       this.timers.cancel(timer.id);
       if (timer.atMs > this.nowMs) this.nowMs = timer.atMs;
       this.deliver(timer.to, timer.event, timer.id.slice(0, timer.id.indexOf('|')), 'timer');
     } else {
-      const envelope = chosen.rec.mailbox.shift();
-      if (envelope) this.deliver(chosen.rec.id, envelope.event, envelope.from, 'mailbox');
+      const rec = this.ready[index] as ActorRec;
+      const envelope = rec.mailbox.shift();
+      if (envelope) this.deliver(rec.id, envelope.event, envelope.from, 'mailbox');
     }
     this.runCascade();
     return true;
   }
 
-  private options(): Option[] {
-    const options: Option[] = [];
+  /**
+   * What may happen next: the head of every non-empty mailbox (in actor creation order), then the
+   * earliest timers — those due first, and any due before the oldest message in flight must arrive.
+   * Fills `ready` and `dueTimers`; returns the number of options.
+   */
+  private gatherOptions(): number {
+    const ready = this.ready;
+    let count = 0;
     let horizon: number | null = null;
     const delay = this.workload.networkDelayMaxMs;
-    for (const rec of this.actors.values()) {
+    for (const rec of this.recs) {
       const head = rec.mailbox[0];
       if (!head) continue;
-      options.push({ kind: 'mail', rec });
+      ready[count++] = rec;
       const deadline = head.sentAtMs + delay;
       if (horizon === null || deadline < horizon) horizon = deadline;
     }
-    for (const timer of this.timers.eligible(horizon)) options.push({ kind: 'timer', timer });
-    return options;
+    this.readyCount = count;
+    const first = this.timers.first();
+    this.dueTimers = first ? this.timers.countDueBy(horizon === null ? first.atMs : horizon) : 0;
+    return count + this.dueTimers;
   }
+
+  /** Option `i` of the current step, in words (what the Chooser records and a replay checks). */
+  private readonly optionLabel = (i: number): string => {
+    const mail = this.readyCount;
+    if (i < mail) {
+      const rec = this.ready[i] as ActorRec;
+      const head = rec.mailbox[0];
+      return `mail ${rec.id} <- ${head ? head.event.type : '?'}${head && head.from ? ` from ${head.from}` : ''}`;
+    }
+    const timer = i < mail + this.dueTimers ? this.timers.all()[i - mail] : undefined;
+    return timer ? `timer ${timer.id}@${timer.atMs}` : '';
+  };
 
   private runCascade(): void {
     for (let next = this.cascade.shift(); next; next = this.cascade.shift()) {
@@ -282,9 +357,16 @@ export class World {
     const ref = rec.ref;
     if (!ref) return;
     const before = this.level === 'full' ? stateName(ref) : '';
+    this.observer?.delivered(to, event);
     ref.send(event);
+    this.failIfErrored(ref, to, event.type);
     this.record(rec, event, from, via, before, this.level === 'full' ? stateName(ref) : '');
     this.drain();
+  }
+
+  private failIfErrored(ref: AnyActorRef, id: ActorId, eventType: string): void {
+    const snapshot = ref.getSnapshot() as { status: string; error?: unknown };
+    if (snapshot.status === 'error') throw new ActorFailure(id, eventType, this.steps, this.nowMs, snapshot.error);
   }
 
   private record(rec: ActorRec, event: SimEvent, from: ActorId, via: Via, before: string, after: string): void {
@@ -384,6 +466,11 @@ export class World {
     return { nowMs: this.nowMs, entities, consumers };
   }
 
+  /** The live snapshot of a machine actor (undefined for external clients and unknown ids). */
+  snapshotOf(id: ActorId): { value: unknown; context: unknown; status: string } | undefined {
+    return this.actors.get(id)?.ref?.getSnapshot() as { value: unknown; context: unknown; status: string } | undefined;
+  }
+
   /** Actor ids in creation order: stable across processes. */
   actorIds(): ActorId[] {
     return [...this.actors.keys()];
@@ -403,33 +490,46 @@ export class World {
   }
 }
 
+function ignoreError(): void {
+  /* read from the snapshot by failIfErrored */
+}
+
 function stateName(ref: AnyActorRef): string {
   const value: unknown = ref.getSnapshot().value;
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
-function label(option: Option | undefined): string {
-  if (!option) return '';
-  if (option.kind === 'timer') return `timer ${option.timer.id}@${option.timer.atMs}`;
-  const head = option.rec.mailbox[0];
-  return `mail ${option.rec.id} <- ${head ? head.event.type : '?'}${head && head.from ? ` from ${head.from}` : ''}`;
-}
-
-/** The event's salient fields, for the trace. */
+/** The event's salient fields, for the trace: `key=value` for each of a fixed list of keys that is set. */
 export function summarize(event: SimEvent): string {
+  // Written out, with no closures: this runs for every delivery of a full trace (and tsx wraps every
+  // closure it creates in a `__name` call).
   const e = event as SimEvent & Record<string, unknown>;
-  const parts: string[] = [];
-  for (const key of ['reqId', 'sessionId', 'seq', 'token', 'action', 'max', 'cause', 'choice'] as const) {
-    const v = e[key];
-    if (v !== undefined && v !== null && v !== '') parts.push(`${key}=${String(v)}`);
-  }
+  let out = '';
+  out = field(out, 'reqId', e.reqId);
+  out = field(out, 'sessionId', e.sessionId);
+  out = field(out, 'seq', e.seq);
+  out = field(out, 'token', e.token);
+  out = field(out, 'action', e.action);
+  out = field(out, 'max', e.max);
+  out = field(out, 'cause', e.cause);
+  out = field(out, 'choice', e.choice);
   if (event.type === 'reply') {
     const r = event as ReplyEvent;
-    parts.push(r.ok ? `ok ${r.result.kind}${r.result.kind === 'received' ? `[${r.result.messages.map((m) => m.seq).join(',')}]` : ''}` : `error ${r.error.code}`);
+    out = part(out, r.ok ? `ok ${r.result.kind}${r.result.kind === 'received' ? `[${r.result.messages.map(seqOf).join(',')}]` : ''}` : `error ${r.error.code}`);
   }
   if (event.type === 'req.send' || event.type === 'session.enqueue') {
     const m = (e.message ?? {}) as { messageId?: string; seq?: number };
-    parts.push(`message=${m.messageId ?? ''}${m.seq !== undefined ? `#${m.seq}` : ''}`);
+    out = part(out, `message=${m.messageId ?? ''}${m.seq !== undefined ? `#${m.seq}` : ''}`);
   }
-  return parts.join(' ');
+  return out;
 }
+
+function part(out: string, more: string): string {
+  return out === '' ? more : `${out} ${more}`;
+}
+
+function field(out: string, key: string, v: unknown): string {
+  return v !== undefined && v !== null && v !== '' ? part(out, `${key}=${String(v)}`) : out;
+}
+
+const seqOf = (m: { readonly seq: number }): number => m.seq;

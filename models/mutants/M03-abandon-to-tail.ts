@@ -1,0 +1,12 @@
+import type { Mutant } from './mutant.ts';
+
+/** M03: Abandon re-enqueues the message at the tail of the session instead of serving it next. */
+export const m03: Mutant = {
+  id: 'M03',
+  slug: 'abandon-to-tail',
+  description:
+    'Abandon re-enqueues the message at the tail of the session instead of serving it next.',
+  bugs: { abandonToTail: true },
+  expectedProperty: 'fifo-processing',
+  minimalConfig: '1 × 1 × 2',
+};

@@ -1,0 +1,12 @@
+import type { Mutant } from './mutant.ts';
+
+/** M04: Delivery count is not raised when the session lock expires (only on abandon), so a stalling handler never reaches MaxDeliveryCount. */
+export const m04: Mutant = {
+  id: 'M04',
+  slug: 'no-increment-on-lock-expiry',
+  description:
+    'Delivery count is not raised when the session lock expires (only on abandon), so a stalling handler never reaches MaxDeliveryCount.',
+  bugs: { noIncrementOnLockExpiry: true },
+  expectedProperty: 'delivery-count',
+  minimalConfig: '1 × 1 × 1',
+};

@@ -1,0 +1,42 @@
+/**
+ * The property library: one guarantee per module, each a pure function over a run's record.
+ * `checkAll` runs them all and returns the first violation of each property that has one.
+ */
+import { conservation } from './conservation.ts';
+import { deliveryCount } from './delivery-count.ts';
+import { exclusiveLock } from './exclusive-lock.ts';
+import { fifoDelivery } from './fifo-delivery.ts';
+import { fifoProcessing } from './fifo-processing.ts';
+import { sequenceNumbers } from './sequence-numbers.ts';
+import { sessionState } from './session-state.ts';
+import { ttl } from './ttl.ts';
+import type { Property, RunRecord, Violation } from './types.ts';
+
+export type { Property, RunRecord, Violation } from './types.ts';
+export { conservation, deliveryCount, exclusiveLock, fifoDelivery, fifoProcessing, sequenceNumbers, sessionState, ttl };
+
+export const ALL_PROPERTIES: readonly Property[] = [
+  exclusiveLock,
+  fifoDelivery,
+  fifoProcessing,
+  deliveryCount,
+  ttl,
+  conservation,
+  sessionState,
+  sequenceNumbers,
+];
+
+/** Every property's first violation, in the order of `ALL_PROPERTIES`. */
+export function checkAll(run: RunRecord, properties: readonly Property[] = ALL_PROPERTIES): Violation[] {
+  const out: Violation[] = [];
+  for (const p of properties) {
+    const v = p.check(run);
+    if (v) out.push(v);
+  }
+  return out;
+}
+
+/** Every property's notes on documented losses of its guarantee (see `Property.observe`). */
+export function observeAll(run: RunRecord, properties: readonly Property[] = ALL_PROPERTIES): string[] {
+  return properties.flatMap((p) => (p.observe ? p.observe(run).map((n) => `${p.id}: ${n}`) : []));
+}

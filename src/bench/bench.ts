@@ -1,0 +1,406 @@
+/**
+ * The benchmark: how fast the harness runs a workload, and how much of that time is the harness itself
+ * rather than XState running the models.
+ *
+ * 1. The harness: `runWorkload` under each seed of a fixed set, at trace level `facts` and `full`.
+ * 2. Raw XState: the same executions with the scheduler, the Chooser and the trace taken away. A
+ *    recording pass notes every actor the world created and every event it sent, in order; the timed
+ *    pass re-creates those actors with `createActor` and sends exactly those events, nothing else. The
+ *    harness time over the raw time is the harness's own overhead.
+ * 3. Pure `transition()`: the same events applied to snapshots with `initialTransition()` and
+ *    `transition()` instead of live actors — the other execution style the world could have used.
+ * 4. A calibration: `transition()` and `actor.send()` on a two-state toggle, to read the figures
+ *    above against the speed of the machine they ran on.
+ *
+ * Each contender is warmed up, then timed over whole passes of its seed set until its time budget is
+ * spent (at least one pass), so every figure averages the same executions. Contenders compared with
+ * each other take turns chunk by chunk (10 executions), and a ratio is the median over chunks of the
+ * paired times: a busy neighbour on the machine then slows both sides of each pair alike.
+ *
+ * Wall-clock time is read here and in the CLI only: models, the scheduler and the world never see it.
+ */
+import { createRequire } from 'node:module';
+import type { AnyActorRef, AnyStateMachine } from 'xstate';
+import { createActor, createMachine, initialTransition, transition } from 'xstate';
+import type { ActorId, SimEvent } from '../../models/events.ts';
+import { Chooser } from '../sim/chooser.ts';
+import { standardWorkload } from '../workloads/standard.ts';
+import { runWorkload } from '../world/run.ts';
+import type { TraceLevel, WorldObserver } from '../world/world.ts';
+import { World } from '../world/world.ts';
+import type { Workload, WorkloadInput } from '../world/workload.ts';
+import { normalizeWorkload } from '../world/workload.ts';
+
+export interface BenchOptions {
+  /** Default: the standard workload. */
+  readonly workload?: WorkloadInput;
+  /** Seeds 0..seeds-1 form the measured set. Default 100. */
+  readonly seeds?: number;
+  /** The pure-transition() style is slow: it runs on the first this-many seeds of the set. Default 20. */
+  readonly pureSeeds?: number;
+  /** Wall time per measurement; whole passes over the seed set run until it is spent. Default 3000. */
+  readonly measureMs?: number;
+  /** Wall time of warm-up before each measurement. Default 500. */
+  readonly warmupMs?: number;
+  /** Wall time per calibration figure. Default 1000. */
+  readonly calibrationMs?: number;
+  /** Told what is about to run, in a few words. */
+  readonly onProgress?: (what: string) => void;
+}
+
+export interface StepStats {
+  readonly min: number;
+  readonly avg: number;
+  readonly max: number;
+  /** Share of executions cut off by the workload's step bound, 0..1. */
+  readonly hitBoundShare: number;
+}
+
+export interface Throughput {
+  /** Seeds in the set this was measured on. */
+  readonly seeds: number;
+  readonly executions: number;
+  readonly seconds: number;
+  readonly executionsPerSecond: number;
+  readonly stepsPerSecond: number;
+  /** Events sent to machines per second: the unit of work all styles share. */
+  readonly deliveriesPerSecond: number;
+  /** Mean wall time of one execution, ms. */
+  readonly msPerExecution: number;
+  /** Time over raw XState's for the same executions, taken in turns: median over chunks (1 = no overhead). */
+  readonly vsRawXState: number;
+}
+
+export interface BenchReport {
+  readonly workload: string;
+  readonly seeds: number;
+  readonly maxSteps: number;
+  readonly node: string;
+  readonly xstate: string;
+  /** Per execution over the seed set; the trace level does not steer a run, so they hold for both. */
+  readonly steps: StepStats;
+  readonly deliveriesPerExecution: number;
+  readonly harness: Readonly<Record<TraceLevel, Throughput>>;
+  /** The recorded executions through createActor + send alone. */
+  readonly rawXState: Throughput & {
+    /** Every actor ended in the same state and context as in the harness. */
+    readonly matchesHarness: boolean;
+  };
+  /** The recorded executions as pure initialTransition() / transition() calls on snapshots. */
+  readonly pureTransition: Throughput & { readonly matchesHarness: boolean };
+  readonly calibration: {
+    /** `transition(machine, snapshot, event)` calls per second on a two-state toggle. */
+    readonly transitionPerSecond: number;
+    /** `actor.send(event)` calls per second on the same toggle as a live actor. */
+    readonly sendPerSecond: number;
+    /** The figures of the reference machine class the numbers above are read against. */
+    readonly reference: { readonly transitionPerSecond: number; readonly sendPerSecond: number };
+  };
+  readonly totalSeconds: number;
+}
+
+/** The calibration figures of the machine class the project's numbers were first taken on. */
+export const REFERENCE_CALIBRATION = { transitionPerSecond: 60_000, sendPerSecond: 200_000 } as const;
+
+const WARMUP_SEED_BASE = 1_000_000;
+
+export function runBench(options: BenchOptions = {}): BenchReport {
+  const started = performance.now();
+  const workload = normalizeWorkload(options.workload ?? standardWorkload);
+  const seedCount = Math.max(1, options.seeds ?? 100);
+  const measureMs = options.measureMs ?? 3_000;
+  const warmupMs = options.warmupMs ?? 500;
+  const progress = options.onProgress ?? (() => {});
+
+  progress(`recording ${seedCount} executions`);
+  const recordings = Array.from({ length: seedCount }, (_, seed) => record(workload, seed));
+  const pureRecordings = recordings.slice(0, Math.max(1, Math.min(seedCount, options.pureSeeds ?? 20)));
+  const stepCounts = recordings.map((r) => r.steps);
+  const work = workOf(recordings);
+
+  // The contenders take turns chunk by chunk (10 executions), so that a busy neighbour on the machine
+  // slows them alike; each ratio to raw XState is the median over chunks of the paired times.
+  const harness = (level: TraceLevel): Contender => ({
+    warm: (i) => runWorkload(workload, { seed: WARMUP_SEED_BASE + i, trace: level }),
+    run: (seed) => runWorkload(workload, { seed, trace: level }),
+  });
+  const raw = (set: readonly Recording[]): Contender => ({
+    warm: (i) => replay(set[i % set.length]?.log ?? []),
+    run: (i) => replay(set[i]?.log ?? []),
+  });
+  const rawMatches = recordings.every((r) => sameFinals(replay(r.log), r.finals));
+  progress('harness (trace facts, trace full) and raw XState (createActor + send), taking turns');
+  const [facts, full, rawTimed] = timeInTurns(recordings, measureMs, warmupMs, [
+    harness('facts'),
+    harness('full'),
+    raw(recordings),
+  ]) as [Timed, Timed, Timed];
+  const pureMatches = pureRecordings.every((r) => sameFinals(replayPure(r.log), r.finals));
+  progress('pure transition() on snapshots and raw XState, taking turns');
+  const pure: Contender = {
+    warm: (i) => replayPure(pureRecordings[i % pureRecordings.length]?.log ?? []),
+    run: (i) => replayPure(pureRecordings[i]?.log ?? []),
+  };
+  const [pureTimed, rawOnPureSet] = timeInTurns(pureRecordings, measureMs / 2, warmupMs, [
+    pure,
+    raw(pureRecordings),
+  ]) as [Timed, Timed];
+  progress('calibration');
+  const calibration = calibrate(options.calibrationMs ?? 1_000, warmupMs);
+
+  return {
+    workload: workload.name,
+    seeds: seedCount,
+    maxSteps: workload.maxSteps,
+    node: process.version,
+    xstate: XSTATE_VERSION,
+    steps: {
+      min: Math.min(...stepCounts),
+      avg: work.steps / seedCount,
+      max: Math.max(...stepCounts),
+      hitBoundShare: recordings.filter((r) => r.hitBound).length / seedCount,
+    },
+    deliveriesPerExecution: work.deliveries / seedCount,
+    harness: { facts: against(facts, rawTimed), full: against(full, rawTimed) },
+    rawXState: { ...against(rawTimed, rawTimed), matchesHarness: rawMatches },
+    pureTransition: { ...against(pureTimed, rawOnPureSet), matchesHarness: pureMatches },
+    calibration: { ...calibration, reference: REFERENCE_CALIBRATION },
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Recording and replaying what the world asked of XState
+
+/** One execution as XState saw it: the actors created and the events sent, in order. */
+type Log = Array<
+  | { readonly spawn: { id: ActorId; machine: AnyStateMachine; input: unknown } }
+  | { readonly send: { actor: number; event: SimEvent } }
+>;
+
+interface Recording {
+  readonly log: Log;
+  readonly steps: number;
+  readonly hitBound: boolean;
+  readonly deliveries: number;
+  /** Final status, state and context of each machine actor, in creation order. */
+  readonly finals: readonly string[];
+}
+
+interface Snapshot {
+  readonly value: unknown;
+  readonly context: unknown;
+  readonly status: string;
+}
+
+function record(workload: Workload, seed: number): Recording {
+  const log: Log = [];
+  const index = new Map<ActorId, number>();
+  let deliveries = 0;
+  const observer: WorldObserver = {
+    spawned: (id, machine, input) => {
+      index.set(id, index.size);
+      log.push({ spawn: { id, machine, input } });
+    },
+    delivered: (id, event) => {
+      const actor = index.get(id);
+      if (actor === undefined) return;
+      deliveries++;
+      // A copy: the world stamps `nowMs` on event objects, and the replays must see it as it was here.
+      log.push({ send: { actor, event: { ...event } } });
+    },
+  };
+  const world = new World(workload, { chooser: Chooser.seeded(seed), trace: 'facts', observer });
+  const result = world.run();
+  const finals = world.actorIds().flatMap((id) => {
+    const snapshot = world.snapshotOf(id);
+    return snapshot === undefined ? [] : [finalOf(snapshot)];
+  });
+  return { log, steps: result.steps, hitBound: result.hitBound, deliveries, finals };
+}
+
+/** createActor + send and nothing else: no scheduler, no Chooser, no trace, nobody listening. */
+function replay(log: Log): Snapshot[] {
+  const actors: AnyActorRef[] = [];
+  for (const item of log) {
+    if ('send' in item) {
+      actors[item.send.actor]?.send(item.send.event);
+    } else {
+      const { id, machine, input } = item.spawn;
+      actors.push(createActor(machine, { id, input }).start());
+    }
+  }
+  return actors.map((a) => a.getSnapshot() as Snapshot);
+}
+
+/** The same log as pure functions on snapshots: no actors at all (emitted effects stay in the returned actions). */
+function replayPure(log: Log): Snapshot[] {
+  const machines: AnyStateMachine[] = [];
+  const snapshots: Snapshot[] = [];
+  for (const item of log) {
+    if ('send' in item) {
+      const { actor, event } = item.send;
+      const machine = machines[actor];
+      const snapshot = snapshots[actor];
+      if (machine && snapshot) snapshots[actor] = transition(machine, snapshot as never, event)[0] as Snapshot;
+    } else {
+      machines.push(item.spawn.machine);
+      snapshots.push(initialTransition(item.spawn.machine, item.spawn.input)[0] as Snapshot);
+    }
+  }
+  return snapshots;
+}
+
+function finalOf(snapshot: Snapshot): string {
+  return JSON.stringify({ status: snapshot.status, value: snapshot.value, context: snapshot.context });
+}
+
+function sameFinals(snapshots: readonly Snapshot[], finals: readonly string[]): boolean {
+  return snapshots.length === finals.length && snapshots.every((s, i) => finalOf(s) === finals[i]);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Timing
+
+interface Work {
+  readonly executions: number;
+  readonly steps: number;
+  readonly deliveries: number;
+}
+
+interface Timed {
+  readonly throughput: Omit<Throughput, 'vsRawXState'>;
+  /** Wall time of each chunk, in the order run: index k is the same chunk for every contender. */
+  readonly chunkMs: readonly number[];
+}
+
+function workOf(set: readonly Recording[]): Work {
+  return {
+    executions: set.length,
+    steps: set.reduce((a, r) => a + r.steps, 0),
+    deliveries: set.reduce((a, r) => a + r.deliveries, 0),
+  };
+}
+
+function warmUp(ms: number, run: (i: number) => unknown): void {
+  const until = performance.now() + ms;
+  for (let i = 0; performance.now() < until; i++) run(i);
+}
+
+interface Contender {
+  readonly warm: (i: number) => unknown;
+  /** Run execution `i` of the set. */
+  readonly run: (i: number) => unknown;
+}
+
+const CHUNK = 10;
+
+/**
+ * Warm each contender up; then, chunk by chunk of the set, let each contender run the chunk in turn
+ * (the order rotating), for whole passes over the set until each has had `budgetMs` on average.
+ */
+function timeInTurns(
+  set: readonly Recording[],
+  budgetMs: number,
+  warmupMs: number,
+  contenders: readonly Contender[],
+): Timed[] {
+  for (const c of contenders) warmUp(warmupMs, c.warm);
+  const chunks: number[][] = [];
+  for (let i = 0; i < set.length; i += CHUNK)
+    chunks.push(Array.from({ length: Math.min(CHUNK, set.length - i) }, (_, k) => i + k));
+  const chunkMs = contenders.map((): number[] => []);
+  const start = performance.now();
+  let passes = 0;
+  do {
+    chunks.forEach((chunk, c) => {
+      for (let k = 0; k < contenders.length; k++) {
+        const who = (k + c + passes) % contenders.length;
+        const contender = contenders[who];
+        if (!contender) continue;
+        const t = performance.now();
+        for (const i of chunk) contender.run(i);
+        chunkMs[who]?.push(performance.now() - t);
+      }
+    });
+    passes++;
+  } while (performance.now() - start < budgetMs * contenders.length);
+  const work = workOf(set);
+  return chunkMs.map((ms) => {
+    const seconds = ms.reduce((a, b) => a + b, 0) / 1000;
+    const executions = passes * work.executions;
+    return {
+      throughput: {
+        seeds: work.executions,
+        executions,
+        seconds,
+        executionsPerSecond: executions / seconds,
+        stepsPerSecond: (passes * work.steps) / seconds,
+        deliveriesPerSecond: (passes * work.deliveries) / seconds,
+        msPerExecution: (seconds * 1000) / executions,
+      },
+      chunkMs: ms,
+    };
+  });
+}
+
+/** `timed`, with its time over raw XState's: the median over chunks of the paired ratio. */
+function against(timed: Timed, raw: Timed): Throughput {
+  const ratios = timed.chunkMs.map((ms, k) => ms / (raw.chunkMs[k] ?? Number.NaN)).filter(Number.isFinite);
+  return { ...timed.throughput, vsRawXState: median(ratios) };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Calibration: the smallest machine there is.
+
+const toggleMachine = createMachine({
+  id: 'toggle',
+  initial: 'off',
+  states: {
+    off: { on: { TOGGLE: 'on' } },
+    on: { on: { TOGGLE: 'off' } },
+  },
+});
+
+const TOGGLE = { type: 'TOGGLE' } as const;
+const CALLS_PER_BATCH = 1_000;
+
+function calibrate(ms: number, warmupMs: number): { transitionPerSecond: number; sendPerSecond: number } {
+  let snapshot = initialTransition(toggleMachine)[0];
+  const transitions = () => {
+    for (let i = 0; i < CALLS_PER_BATCH; i++) snapshot = transition(toggleMachine, snapshot, TOGGLE)[0];
+  };
+  const actor = createActor(toggleMachine).start();
+  const sends = () => {
+    for (let i = 0; i < CALLS_PER_BATCH; i++) actor.send(TOGGLE);
+  };
+  return {
+    transitionPerSecond: callsPerSecond(ms, warmupMs, transitions),
+    sendPerSecond: callsPerSecond(ms, warmupMs, sends),
+  };
+}
+
+function callsPerSecond(ms: number, warmupMs: number, batch: () => void): number {
+  warmUp(Math.min(warmupMs, ms / 2), batch);
+  const start = performance.now();
+  let batches = 0;
+  do {
+    batch();
+    batches++;
+  } while (performance.now() - start < ms);
+  return (batches * CALLS_PER_BATCH) / ((performance.now() - start) / 1000);
+}
+
+const XSTATE_VERSION: string = (() => {
+  try {
+    return (createRequire(import.meta.url)('xstate/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();

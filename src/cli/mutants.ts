@@ -1,0 +1,54 @@
+import { Chalk } from 'chalk';
+import type { MutantResult, MutantsReport } from '../check/mutants.ts';
+import { runMutants } from '../check/mutants.ts';
+import { UsageError, parseArgs } from './args.ts';
+import { chooseSeed } from './check.ts';
+import type { Io } from './io.ts';
+import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
+
+/** `sbsim mutants [--time S] [--seed N] [--json]`: exit 0 only when every mutant is killed and the clean model passes. */
+export function mutantsCommand(argv: readonly string[], io: Io): number {
+  const { flags, positionals } = parseArgs(argv, { time: 'number', seed: 'int', json: 'boolean' }, 'mutants');
+  if (positionals.length > 0) throw new UsageError(`sbsim mutants: unexpected argument "${positionals[0]}"`);
+  const time = typeof flags.time === 'number' ? flags.time : 10;
+  if (!(time > 0)) throw new UsageError('sbsim mutants: --time must be a positive number of seconds');
+  const seed = chooseSeed(flags.seed);
+  const c = new Chalk({ level: io.color ? 1 : 0 });
+  if (!flags.json) io.err(`sbsim mutants: seed ${seed}, up to ${time} s of search per mutant`);
+  const report = runMutants({
+    seed,
+    timeMs: time * 1000,
+    onMutant: flags.json ? undefined : (r) => io.err(`  ${r.killed ? c.green('killed') : c.red('SURVIVED')} ${r.id} ${r.slug}`),
+  });
+  if (flags.json) {
+    io.out(JSON.stringify({ clean: { passed: report.clean.passed, runs: report.clean.runs }, mutants: report.mutants.map(jsonRow), seed: report.seed }, null, 2));
+  } else {
+    io.out(renderMutants(report, c));
+  }
+  return report.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function jsonRow(r: MutantResult): Record<string, unknown> {
+  return { id: r.id, description: r.description, killed: r.killed, property: r.property, runs: r.runs, ms: r.ms, lengthBefore: r.lengthBefore, lengthAfter: r.lengthAfter };
+}
+
+export function renderMutants(report: MutantsReport, c: InstanceType<typeof Chalk>): string {
+  const rows = report.mutants.map((r) => [
+    r.id,
+    r.slug,
+    r.killed ? 'killed' : 'SURVIVED',
+    r.property ?? '-',
+    String(r.runs),
+    `${r.ms} ms`,
+    r.lengthBefore === null ? '-' : `${r.lengthBefore} → ${r.lengthAfter}`,
+  ]);
+  const header = ['id', 'mutant', 'result', 'caught by', 'runs', 'time', 'decisions'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const fmt = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
+  const lines = [c.bold(fmt(header)), ...rows.map((r) => (r[2] === 'killed' ? fmt(r) : c.red(fmt(r))))];
+  const killed = report.mutants.filter((r) => r.killed).length;
+  lines.push('');
+  lines.push(`clean model: ${report.clean.passed ? c.green('passed') : c.red('FAILED')} ${report.clean.runs} runs in ${(report.clean.ms / 1000).toFixed(1)} s${report.clean.message ? ` — ${report.clean.message}` : ''}`);
+  lines.push(`${killed}/${report.mutants.length} mutants killed, seed ${report.seed}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,141 @@
+/**
+ * `sbsim teach [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE]`: walk through a session
+ * rule as a narrated scenario with a timeline picture (DESIGN.md, "Teaching").
+ *
+ * Every format carries the narrative and the outcome: the text swimlane prints them below the picture,
+ * Mermaid as `%%` comments (so the output stays a valid diagram), HTML on the page. `--out` writes
+ * the rendering to a new file, never over an existing one, through a temporary file so nothing is
+ * left half-written.
+ */
+import { existsSync, linkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import type { OutcomeBase, Scenario } from '../scenarios/index.ts';
+import { SCENARIOS, scenarioById } from '../scenarios/index.ts';
+import { renderHtml } from '../trace/html.ts';
+import { renderMermaid } from '../trace/mermaid.ts';
+import { renderSwimlane } from '../trace/swimlane.ts';
+import type { RenderText } from '../trace/timeline.ts';
+import { UsageError, parseArgs } from './args.ts';
+import type { Io } from './io.ts';
+import { EXIT_OK, EXIT_USAGE } from './io.ts';
+
+export const TEACH_FORMATS = ['text', 'mermaid', 'html'] as const;
+export type TeachFormat = (typeof TEACH_FORMATS)[number];
+
+const REFERENCE = 'reference/servicebus-semantics.md';
+
+export function teachCommand(argv: readonly string[], io: Io): number {
+  try {
+    return teach(argv, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(e.message);
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+}
+
+function teach(argv: readonly string[], io: Io): number {
+  const { flags, positionals } = parseArgs(argv, { list: 'boolean', format: 'string', out: 'string' }, 'teach');
+  if (positionals.length > 1)
+    throw new UsageError(`sbsim teach: one scenario at a time, got ${positionals.length} (${positionals.join(', ')})`);
+  const id = positionals[0];
+  const out = flags.out === undefined ? undefined : String(flags.out);
+  const format = formatOf(flags.format === undefined ? undefined : String(flags.format), out);
+  if (flags.list === true || id === undefined) {
+    if (id !== undefined) throw new UsageError(`sbsim teach: --list takes no scenario (got "${id}")`);
+    if (out !== undefined) throw new UsageError('sbsim teach: --out needs a scenario (try: sbsim teach --list)');
+    io.out(listing());
+    if (flags.list !== true) io.out('\nRun one with: sbsim teach SCENARIO [--format text|mermaid|html] [--out FILE]');
+    return EXIT_OK;
+  }
+  const scenario = scenarioById(id);
+  if (!scenario)
+    throw new UsageError(`sbsim teach: unknown scenario "${id}" (known: ${SCENARIOS.map((s) => s.id).join(', ')})`);
+  if (out !== undefined) {
+    // Refuse before running anything: nothing is written or overwritten.
+    refuseExisting(out);
+    const text = renderScenario(scenario, format, { color: false });
+    writeNew(out, text);
+    io.out(`sbsim teach: wrote the ${format} rendering of ${scenario.id} to ${out}`);
+    return EXIT_OK;
+  }
+  io.out(renderScenario(scenario, format, { color: io.color }));
+  return EXIT_OK;
+}
+
+/** `id  lesson`, one scenario a line. */
+export function listing(): string {
+  const width = Math.max(...SCENARIOS.map((s) => s.id.length));
+  return SCENARIOS.map((s) => `${s.id.padEnd(width)}  ${s.lesson}`).join('\n');
+}
+
+/** Run a scenario and render it, with its narrative and outcome, in one format. */
+export function renderScenario(
+  scenario: Scenario<OutcomeBase>,
+  format: TeachFormat,
+  options: { color?: boolean } = {},
+): string {
+  const runs = scenario.run();
+  const outcome = scenario.outcome(runs);
+  const words: RenderText = {
+    title: scenario.title,
+    lesson: scenario.lesson,
+    narrative: `${scenario.narrative}\n\nRule: ${scenario.rule} (${REFERENCE}).`,
+    outcome: outcome.summary,
+  };
+  switch (format) {
+    case 'text':
+      return renderSwimlane(runs, { ...words, color: options.color === true });
+    case 'mermaid':
+      return renderMermaid(runs, words);
+    case 'html':
+      return renderHtml(runs, words);
+  }
+}
+
+function formatOf(flag: string | undefined, out: string | undefined): TeachFormat {
+  if (flag !== undefined) {
+    const known = TEACH_FORMATS.find((f) => f === flag);
+    if (!known) throw new UsageError(`sbsim teach: unknown format "${flag}" (known: ${TEACH_FORMATS.join(', ')})`);
+    return known;
+  }
+  const ext = out === undefined ? '' : extname(out).toLowerCase();
+  if (ext === '.html' || ext === '.htm') return 'html';
+  if (ext === '.mmd' || ext === '.mermaid') return 'mermaid';
+  return 'text';
+}
+
+function refuseExisting(path: string): void {
+  if (existsSync(path))
+    throw new UsageError(`sbsim teach: ${path} already exists; not overwriting it (remove it or choose another --out)`);
+  const dir = dirname(path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`sbsim teach: cannot write ${path}: ${dir} is not a directory`);
+}
+
+/**
+ * Write `text` to `path`, which must not exist: first to a temporary file beside it, then linked into
+ * place (a hard link fails if `path` appeared meanwhile, so even a race cannot overwrite). Where hard
+ * links are not supported, a rename after a last check.
+ */
+function writeNew(path: string, text: string): void {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  try {
+    writeFileSync(tmp, text, { flag: 'wx' });
+    try {
+      linkSync(tmp, path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') throw new UsageError(`sbsim teach: ${path} already exists; not overwriting it`);
+      if (existsSync(path)) throw new UsageError(`sbsim teach: ${path} already exists; not overwriting it`);
+      renameSync(tmp, path);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`sbsim teach: cannot write ${path}: ${(e as Error).message}`);
+  } finally {
+    if (existsSync(tmp)) unlinkSync(tmp);
+  }
+}

@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../../src/bench/bench.ts';
+import { renderBench } from '../../src/cli/bench.ts';
+
+describe('bench', () => {
+  it('raw XState replays of the recorded executions end in the harness final states, and the report reads', () => {
+    const report = runBench({ seeds: 3, pureSeeds: 1, measureMs: 20, warmupMs: 5, calibrationMs: 20 });
+    expect(report.rawXState.matchesHarness).toBe(true);
+    expect(report.pureTransition.matchesHarness).toBe(true);
+    expect(report.steps.min).toBeGreaterThan(0);
+    expect(report.steps.max).toBeGreaterThanOrEqual(report.steps.avg);
+    expect(report.steps.hitBoundShare).toBe(0);
+    for (const t of [report.harness.facts, report.harness.full, report.rawXState, report.pureTransition]) {
+      expect(t.executionsPerSecond).toBeGreaterThan(0);
+      expect(t.stepsPerSecond).toBeGreaterThan(t.executionsPerSecond);
+    }
+    expect(report.rawXState.vsRawXState).toBe(1);
+    expect(report.calibration.sendPerSecond).toBeGreaterThan(0);
+    const text = renderBench(report);
+    expect(text).toContain('harness, trace facts');
+    expect(text).toContain('raw XState: createActor + send');
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { MUTANTS } from '../../models/mutants/index.ts';
+import { ALL_PROPERTIES } from '../../properties/index.ts';
+import { check } from '../../src/check/check.ts';
+import { announceSeed } from '../helpers/seed.ts';
+
+/**
+ * The mutant zoo: every mutant is killed by the whole suite with a shrunk counterexample, every property
+ * alone kills the mutant it exists to catch, and the clean model passes the same budget. Budgets are
+ * counted in runs, not seconds, so the outcome depends on the seed alone.
+ */
+const seed = announceSeed();
+const RUNS = 600;
+const byId = new Map(ALL_PROPERTIES.map((p) => [p.id, p]));
+
+describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
+  it.each(MUTANTS.map((m) => [m.id, m.slug, m] as const))('%s %s: killed, and caught by its property alone', (_id, _slug, mutant) => {
+    const report = check({ seed, runs: RUNS, shrinkTimeMs: 2_000, bugs: mutant.bugs });
+    expect(report.passed, `${mutant.id} survived ${report.runs} runs`).toBe(false);
+    const cx = report.counterexample;
+    expect(cx?.violation.message.length).toBeGreaterThan(20);
+    // Shrinking never leaves a longer schedule than the first failure.
+    expect(cx?.shrunk.decisions).toBeLessThanOrEqual(cx?.original.decisions ?? 0);
+
+    const property = byId.get(mutant.expectedProperty);
+    expect(property, `no property ${mutant.expectedProperty}`).toBeDefined();
+    const alone = check({ seed, runs: RUNS, shrinkTimeMs: 200, bugs: mutant.bugs, properties: property ? [property] : [] });
+    expect(alone.passed, `${mutant.expectedProperty} alone did not catch ${mutant.id}`).toBe(false);
+  });
+
+  it('every property is the designated catcher of at least one mutant', () => {
+    const designated = new Set(MUTANTS.map((m) => m.expectedProperty));
+    expect(ALL_PROPERTIES.map((p) => p.id).filter((id) => !designated.has(id))).toEqual([]);
+  });
+
+  it('the clean model passes the same budget with zero violations', () => {
+    const report = check({ seed, runs: RUNS });
+    expect(report.counterexample?.violation.message).toBeUndefined();
+    expect(report.passed).toBe(true);
+    expect(report.runs).toBe(RUNS);
+  });
+});

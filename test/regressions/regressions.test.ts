@@ -1,0 +1,21 @@
+/**
+ * Regression replays: counterexamples once found by the search, committed as replay files, must still
+ * reproduce — same property, same sentence — against the current model. A failure here means the
+ * model changed under a known schedule: either a mutant's bug moved, or the decisions diverged
+ * (regenerate with test/regressions/regenerate.ts if the change was meant).
+ */
+import { describe, expect, it } from 'vitest';
+import { mutantById } from '../../models/mutants/index.ts';
+import { expectReplayReproduces } from '../../src/replay/regression.ts';
+import { REGRESSIONS, regressionFile } from './regressions.ts';
+
+describe('regressions: committed counterexamples still reproduce', () => {
+  for (const r of REGRESSIONS) {
+    it(`${r.mutant} ${mutantById(r.mutant)?.slug ?? ''}: ${r.property}`, () => {
+      const result = expectReplayReproduces(regressionFile(r), { property: r.property });
+      expect(result.file.mutant).toBe(r.mutant);
+      expect(result.file.search.seed).toBe(r.seed);
+      expect(result.warnings.filter((w) => w.code === 'mutant-mismatch' || w.code === 'unknown-mutant')).toEqual([]);
+    });
+  }
+});
