@@ -9,7 +9,16 @@
  * with SessionLockLost (§2.5), as the SDK does.
  */
 import { enqueueActions, setup } from 'xstate';
-import type { ActorId, BrokerError, ClientRequest, ConsumerEvent, Effect, ReceivedMessage, ReceiveMode, ReplyResult } from './events.ts';
+import type {
+  ActorId,
+  BrokerError,
+  ClientRequest,
+  ConsumerEvent,
+  Effect,
+  ReceivedMessage,
+  ReceiveMode,
+  ReplyResult,
+} from './events.ts';
 import { nowOf } from './events.ts';
 
 /** What the handler does with a message once processing ends. */
@@ -144,7 +153,13 @@ export function autoRenewDelayMs(remainingMs: number): number {
   return remainingMs - Math.min(remainingMs / 2, 10_000);
 }
 
-function request(ctx: ConsumerContext, to: ActorId, body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>, pending: Omit<Pending, 'epoch'>, patch: Patch): Effect {
+function request(
+  ctx: ConsumerContext,
+  to: ActorId,
+  body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
+  pending: Omit<Pending, 'epoch'>,
+  patch: Patch,
+): Effect {
   const reqId = (patch.reqId ?? ctx.reqId) + 1;
   patch.reqId = reqId;
   patch.pending = { ...(patch.pending ?? ctx.pending), [reqId]: { ...pending, epoch: patch.epoch ?? ctx.epoch } };
@@ -158,7 +173,14 @@ function fact(f: Extract<Effect, { type: 'fx.fact' }>['fact']): Effect {
 }
 
 function beginAccept(ctx: ConsumerContext): Step {
-  const patch: Patch = { phase: 'accepting', sessionId: null, sessionActor: null, token: null, inflight: {}, receiving: false };
+  const patch: Patch = {
+    phase: 'accepting',
+    sessionId: null,
+    sessionActor: null,
+    token: null,
+    inflight: {},
+    receiving: false,
+  };
   if (!ctx.sessionful) {
     // A plain receiver needs no session: it receives from the entity straight away.
     const holding = { ...ctx, ...patch, phase: 'holding' as const, epoch: ctx.epoch + 1 };
@@ -174,7 +196,15 @@ function beginAccept(ctx: ConsumerContext): Step {
     sessionId = first;
     patch.named = rest;
   }
-  const fx = [request(ctx, ctx.entityActor, { type: 'req.accept', sessionId, mode: ctx.spec.receiveMode }, { op: 'accept' }, patch)];
+  const fx = [
+    request(
+      ctx,
+      ctx.entityActor,
+      { type: 'req.accept', sessionId, mode: ctx.spec.receiveMode },
+      { op: 'accept' },
+      patch,
+    ),
+  ];
   return { patch, fx };
 }
 
@@ -190,7 +220,13 @@ function pumpReceive(ctx: ConsumerContext, patch: Patch): Step {
   const max = Math.min(c.spec.batch, c.spec.concurrency - busy);
   const to = c.sessionful ? (c.sessionActor ?? '') : c.entityActor;
   const fx = [
-    request(c, to, { type: 'req.receive', token: c.token, max, waitMs: c.spec.receiveWaitMs, mode: c.spec.receiveMode }, { op: 'receive' }, patch),
+    request(
+      c,
+      to,
+      { type: 'req.receive', token: c.token, max, waitMs: c.spec.receiveWaitMs, mode: c.spec.receiveMode },
+      { op: 'receive' },
+      patch,
+    ),
   ];
   patch.receiving = true;
   return { patch, fx };
@@ -199,11 +235,19 @@ function pumpReceive(ctx: ConsumerContext, patch: Patch): Step {
 function armRenewal(ctx: ConsumerContext, nowMs: number): Effect[] {
   const r = ctx.spec.renewal;
   if (ctx.spec.receiveMode !== 'peekLock' || !ctx.sessionful) return [];
-  if (r.kind === 'manual') return [{ type: 'fx.timer', key: RENEW_KEY, atMs: nowMs + r.everyMs, event: { type: 'consumer.renewTick' } }];
+  if (r.kind === 'manual')
+    return [{ type: 'fx.timer', key: RENEW_KEY, atMs: nowMs + r.everyMs, event: { type: 'consumer.renewTick' } }];
   if (r.kind === 'auto' && r.maxDurationMs > 0) {
     const windowEnd = ctx.acceptedAtMs + r.maxDurationMs;
     if (nowMs >= windowEnd || ctx.lockedUntilMs >= windowEnd) return [];
-    return [{ type: 'fx.timer', key: RENEW_KEY, atMs: nowMs + autoRenewDelayMs(ctx.lockedUntilMs - nowMs), event: { type: 'consumer.renewTick' } }];
+    return [
+      {
+        type: 'fx.timer',
+        key: RENEW_KEY,
+        atMs: nowMs + autoRenewDelayMs(ctx.lockedUntilMs - nowMs),
+        event: { type: 'consumer.renewTick' },
+      },
+    ];
   }
   return [];
 }
@@ -242,7 +286,10 @@ function chooseOutcome(ctx: ConsumerContext, m: ReceivedMessage): Outcome | read
     if (rule.belowDeliveryCount !== undefined && m.deliveryCount >= rule.belowDeliveryCount) continue;
     return rule.outcome;
   }
-  const options = ctx.spec.receiveMode === 'receiveAndDelete' ? ctx.spec.outcomes.filter((o) => o === 'crash' || o === 'close' || o === 'complete') : ctx.spec.outcomes;
+  const options =
+    ctx.spec.receiveMode === 'receiveAndDelete'
+      ? ctx.spec.outcomes.filter((o) => o === 'crash' || o === 'close' || o === 'complete')
+      : ctx.spec.outcomes;
   return options.length === 1 ? (options[0] ?? 'complete') : options.length === 0 ? 'complete' : options;
 }
 
@@ -252,7 +299,14 @@ function startProcessing(ctx: ConsumerContext, m: ReceivedMessage, nowMs: number
   patch.inflight = inflight;
   const picked = chooseOutcome(ctx, m);
   if (typeof picked === 'string') return afterOutcome({ ...ctx, ...patch }, m.seq, picked, nowMs, patch);
-  return [{ type: 'fx.choose', name: `outcome:${ctx.self}`, options: picked, event: { type: 'consumer.outcomeChosen', seq: m.seq, options: picked, choice: 0 } }];
+  return [
+    {
+      type: 'fx.choose',
+      name: `outcome:${ctx.self}`,
+      options: picked,
+      event: { type: 'consumer.outcomeChosen', seq: m.seq, options: picked, choice: 0 },
+    },
+  ];
 }
 
 function afterOutcome(ctx: ConsumerContext, seq: number, outcome: Outcome, nowMs: number, patch: Patch): Effect[] {
@@ -262,7 +316,15 @@ function afterOutcome(ctx: ConsumerContext, seq: number, outcome: Outcome, nowMs
   if (outcome === 'stall') return startTimer({ ...ctx, ...patch }, seq, ctx.spec.stallMs, nowMs, patch);
   const [min, max] = ctx.spec.processingMs;
   if (min >= max) return startTimer({ ...ctx, ...patch }, seq, min, nowMs, patch);
-  return [{ type: 'fx.chooseInt', name: `duration:${ctx.self}`, min, max, event: { type: 'consumer.durationChosen', seq, choice: min } }];
+  return [
+    {
+      type: 'fx.chooseInt',
+      name: `duration:${ctx.self}`,
+      min,
+      max,
+      event: { type: 'consumer.durationChosen', seq, choice: min },
+    },
+  ];
 }
 
 function startTimer(ctx: ConsumerContext, seq: number, durationMs: number, nowMs: number, patch: Patch): Effect[] {
@@ -270,7 +332,14 @@ function startTimer(ctx: ConsumerContext, seq: number, durationMs: number, nowMs
   if (!f) return [];
   patch.inflight = { ...(patch.inflight ?? ctx.inflight), [seq]: { ...f, durationMs } };
   return [
-    fact({ kind: 'processingStarted', consumer: ctx.self, session: ctx.sessionId, seq, durationMs }),
+    fact({
+      kind: 'processingStarted',
+      entity: ctx.spec.entity,
+      consumer: ctx.self,
+      session: ctx.sessionId,
+      seq,
+      durationMs,
+    }),
     { type: 'fx.timer', key: `process:${seq}`, atMs: nowMs + durationMs, event: { type: 'consumer.processed', seq } },
   ];
 }
@@ -279,7 +348,17 @@ function finishProcessing(ctx: ConsumerContext, seq: number, _nowMs: number): St
   const f = ctx.inflight[seq];
   if (!f || ctx.phase !== 'holding') return { patch: {}, fx: [] };
   const outcome = f.outcome ?? 'complete';
-  const fx: Effect[] = [fact({ kind: 'processed', consumer: ctx.self, session: ctx.sessionId, seq, messageId: f.message.messageId, outcome })];
+  const fx: Effect[] = [
+    fact({
+      kind: 'processed',
+      entity: ctx.spec.entity,
+      consumer: ctx.self,
+      session: ctx.sessionId,
+      seq,
+      messageId: f.message.messageId,
+      outcome,
+    }),
+  ];
   if (outcome === 'crash') {
     const out = close(ctx, 'crash');
     return { patch: out.patch, fx: [...fx, ...out.fx] };
@@ -310,7 +389,15 @@ function finishProcessing(ctx: ConsumerContext, seq: number, _nowMs: number): St
     request(
       ctx,
       to,
-      { type: 'req.settle', token, seq, action, ...(action === 'deadLetter' ? { reason: 'HandlerRejected', description: 'dead-lettered by the consumer policy' } : {}) },
+      {
+        type: 'req.settle',
+        token,
+        seq,
+        action,
+        ...(action === 'deadLetter'
+          ? { reason: 'HandlerRejected', description: 'dead-lettered by the consumer policy' }
+          : {}),
+      },
       { op: 'settle', seq },
       patch,
     ),
@@ -332,12 +419,23 @@ function onReply(ctx: ConsumerContext, event: Extract<ConsumerEvent, { type: 're
 
 function onError(ctx: ConsumerContext, p: Pending, error: BrokerError, nowMs: number, patch: Patch): Step {
   if (p.op === 'accept') {
-    if (error.code === 'SessionCannotBeLocked' && ctx.spec.sessions !== 'next' && ctx.retries < ctx.spec.acceptRetries) {
+    if (
+      error.code === 'SessionCannotBeLocked' &&
+      ctx.spec.sessions !== 'next' &&
+      ctx.retries < ctx.spec.acceptRetries
+    ) {
       const retried = ctx.named.length === 0 ? [] : ctx.named;
       const current = ctx.spec.sessions[ctx.spec.sessions.length - ctx.named.length - 1];
       return {
-        patch: { ...patch, retries: ctx.retries + 1, named: current === undefined ? retried : [current, ...retried], phase: 'accepting' },
-        fx: [{ type: 'fx.timer', key: 'retry', atMs: nowMs + ctx.spec.acceptRetryMs, event: { type: 'consumer.retry' } }],
+        patch: {
+          ...patch,
+          retries: ctx.retries + 1,
+          named: current === undefined ? retried : [current, ...retried],
+          phase: 'accepting',
+        },
+        fx: [
+          { type: 'fx.timer', key: 'retry', atMs: nowMs + ctx.spec.acceptRetryMs, event: { type: 'consumer.retry' } },
+        ],
       };
     }
     if (ctx.spec.sessions === 'next' || error.code !== 'SessionCannotBeLocked') {
@@ -380,7 +478,10 @@ function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: 
       };
       const c = { ...ctx, ...holding };
       const fx: Effect[] = [...armRenewal(c, nowMs)];
-      if (ctx.spec.checkpoint) fx.push(request(c, c.sessionActor ?? '', { type: 'req.getState', token: result.token }, { op: 'getState' }, holding));
+      if (ctx.spec.checkpoint)
+        fx.push(
+          request(c, c.sessionActor ?? '', { type: 'req.getState', token: result.token }, { op: 'getState' }, holding),
+        );
       const pumped = pumpReceive({ ...c, ...holding }, holding);
       return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
     }
@@ -443,7 +544,10 @@ function handle(ctx: ConsumerContext, event: ConsumerEvent): Step {
     case 'consumer.renewTick': {
       if (ctx.phase !== 'holding' || ctx.token === null || ctx.sessionActor === null) return { patch: {}, fx: [] };
       const patch: Patch = {};
-      return { patch, fx: [request(ctx, ctx.sessionActor, { type: 'req.renew', token: ctx.token }, { op: 'renew' }, patch)] };
+      return {
+        patch,
+        fx: [request(ctx, ctx.sessionActor, { type: 'req.renew', token: ctx.token }, { op: 'renew' }, patch)],
+      };
     }
     case 'fault.crash':
       return close(ctx, 'crash');
@@ -451,12 +555,26 @@ function handle(ctx: ConsumerContext, event: ConsumerEvent): Step {
       // The link drops under the consumer: the broker releases the lock; the consumer finds out on its next call.
       if (!ctx.sessionful || ctx.token === null || ctx.sessionActor === null) return { patch: {}, fx: [] };
       const patch: Patch = {};
-      return { patch, fx: [request(ctx, ctx.sessionActor, { type: 'req.close', token: ctx.token, cause: 'detach' }, { op: 'close' }, patch)] };
+      return {
+        patch,
+        fx: [
+          request(
+            ctx,
+            ctx.sessionActor,
+            { type: 'req.close', token: ctx.token, cause: 'detach' },
+            { op: 'close' },
+            patch,
+          ),
+        ],
+      };
     }
   }
 }
 
-const phaseIs = (phase: Phase) => ({ context }: { context: ConsumerContext }) => context.phase === phase;
+const phaseIs =
+  (phase: Phase) =>
+  ({ context }: { context: ConsumerContext }) =>
+    context.phase === phase;
 
 export const consumerMachine = setup({
   types: {

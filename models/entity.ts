@@ -75,7 +75,8 @@ const SESSION_ID_NULL_REASON = 'Session id is null.';
 const SESSION_ID_NULL_DESCRIPTION = "Session enabled entity doesn't allow a message whose session identifier is null.";
 const SESSIONFUL_ON_PLAIN =
   'It is not possible for an entity that does not require sessions to create a sessionful message receiver.';
-const PLAIN_ON_SESSIONFUL = 'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.';
+const PLAIN_ON_SESSIONFUL =
+  'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.';
 
 function ok(to: ActorId, reqId: number, result: ReplyResult): Effect[] {
   return to === '' ? [] : [{ type: 'fx.send', to, event: { type: 'reply', reqId, ok: true, result } }];
@@ -98,7 +99,8 @@ function fail(ctx: EntityContext, req: ClientRequest, error: BrokerError, fact =
       },
     });
   }
-  if (req.from !== '') fx.push({ type: 'fx.send', to: req.from, event: { type: 'reply', reqId: req.reqId, ok: false, error } });
+  if (req.from !== '')
+    fx.push({ type: 'fx.send', to: req.from, event: { type: 'reply', reqId: req.reqId, ok: false, error } });
   return fx;
 }
 
@@ -119,14 +121,25 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
   if (spec.sessionId !== undefined && spec.sessionId.length > SESSION_ID_MAX_LENGTH) {
     return {
       patch: {},
-      fx: fail(ctx, req, { code: 'GeneralError', message: "Length of 'sessionId' property on the message cannot be greater than 128 characters." }, false),
+      fx: fail(
+        ctx,
+        req,
+        {
+          code: 'GeneralError',
+          message: "Length of 'sessionId' property on the message cannot be greater than 128 characters.",
+        },
+        false,
+      ),
     };
   }
   if (config.requiresSession && spec.sessionId === undefined && config.kind === 'queue') {
     return {
       patch: {},
       fx: [
-        { type: 'fx.fact', fact: { kind: 'sendRejected', entity: config.name, messageId: spec.messageId, reason: NO_SESSION_ID } },
+        {
+          type: 'fx.fact',
+          fact: { kind: 'sendRejected', entity: config.name, messageId: spec.messageId, reason: NO_SESSION_ID },
+        },
         ...fail(ctx, req, { code: 'GeneralError', message: `InvalidOperationError: ${NO_SESSION_ID}` }, false),
       ],
     };
@@ -152,22 +165,40 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
   const fx: Effect[] = [
     {
       type: 'fx.fact',
-      fact: { kind: 'sent', entity: config.name, session: sessionId, seq, messageId: spec.messageId, enqueuedAtMs: nowMs, expiresAtMs: message.expiresAtMs },
+      fact: {
+        kind: 'sent',
+        entity: config.name,
+        session: sessionId,
+        seq,
+        messageId: spec.messageId,
+        enqueuedAtMs: nowMs,
+        expiresAtMs: message.expiresAtMs,
+      },
     },
   ];
   const base: Step = {
-    patch: perSession ? { nextSeq: ctx.nextSeq + 1, sessionSeqs: { ...ctx.sessionSeqs, [spec.sessionId ?? '']: seq } } : { nextSeq: seq + 1 },
+    patch: perSession
+      ? { nextSeq: ctx.nextSeq + 1, sessionSeqs: { ...ctx.sessionSeqs, [spec.sessionId ?? '']: seq } }
+      : { nextSeq: seq + 1 },
     fx,
   };
   if (config.requiresSession && sessionId === null) {
     // A subscription fed by a topic dead-letters a message without a session id (§8.1).
-    fx.push(...deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowMs, { entity: config.name, entityActor: ctx.self }));
+    fx.push(
+      ...deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowMs, {
+        entity: config.name,
+        entityActor: ctx.self,
+      }),
+    );
     fx.push(...ok(req.from, req.reqId, { kind: 'sent', seq }));
     return base;
   }
   if (sessionId === null) {
     const after = serveParked({ ...ctx, nextSeq: seq + 1, messages: [...ctx.messages, message] }, nowMs);
-    return { patch: { nextSeq: seq + 1, messages: [...ctx.messages, message], ...after.patch }, fx: [...fx, ...after.fx, ...ok(req.from, req.reqId, { kind: 'sent', seq })] };
+    return {
+      patch: { nextSeq: seq + 1, messages: [...ctx.messages, message], ...after.patch },
+      fx: [...fx, ...after.fx, ...ok(req.from, req.reqId, { kind: 'sent', seq })],
+    };
   }
   const ensured = ensureSession(ctx, sessionId);
   return {
@@ -207,7 +238,14 @@ function acceptNext(ctx: EntityContext, waiter: Waiter, nowMs: number, queued: b
     };
   }
   const waiters = ctx.waiters.filter((w) => !(w.from === waiter.from && w.reqId === waiter.reqId));
-  const chosen = { type: 'entity.acceptNextChosen' as const, from: waiter.from, reqId: waiter.reqId, mode: waiter.mode, candidates, choice: 0 };
+  const chosen = {
+    type: 'entity.acceptNextChosen' as const,
+    from: waiter.from,
+    reqId: waiter.reqId,
+    mode: waiter.mode,
+    candidates,
+    choice: 0,
+  };
   const fx: Effect[] = queued ? [{ type: 'fx.cancel', key: `accept:${waiter.from}:${waiter.reqId}` }] : [];
   if (ctx.scope.switches.acceptNextChoice === 'oldestFirst' || candidates.length === 1) {
     fx.push({ type: 'fx.send', to: ctx.self, event: chosen });
@@ -228,13 +266,22 @@ function serveWaiters(ctx: EntityContext, nowMs: number): Step {
 
 function plainExpiry(ctx: EntityContext, nowMs: number): Step {
   if (ctx.scope.bugs.deliverExpired) return { patch: {}, fx: [] };
-  const out = expireDue(ctx.messages, nowMs, { entity: ctx.scope.entity, entityActor: ctx.self, sessionWide: false }, ctx.scope.config);
+  const out = expireDue(
+    ctx.messages,
+    nowMs,
+    { entity: ctx.scope.entity, entityActor: ctx.self, sessionWide: false },
+    ctx.scope.config,
+  );
   return out.fx.length === 0 ? { patch: {}, fx: [] } : { patch: { messages: out.messages }, fx: [...out.fx] };
 }
 
 function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: number): Step & { count: number } {
   let locks = ctx.messageLocks;
-  const out = take(ctx.messages, { max: w.max, mode: w.mode, consumer: w.from, nowMs, tokenFor: () => `${ctx.scope.entity}#m${++locks}` }, ctx.scope);
+  const out = take(
+    ctx.messages,
+    { max: w.max, mode: w.mode, consumer: w.from, nowMs, tokenFor: () => `${ctx.scope.entity}#m${++locks}` },
+    ctx.scope,
+  );
   const fx: Effect[] = [...out.fx];
   for (const m of out.delivered) {
     if (m.lockToken === null) continue;
@@ -245,7 +292,9 @@ function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: numbe
       event: { type: 'entity.messageLockExpire', seq: m.seq, token: m.lockToken },
     });
   }
-  fx.push(...ok(w.from, w.reqId, { kind: 'received', messages: out.delivered.map((m) => view(m, ctx.scope.switches)) }));
+  fx.push(
+    ...ok(w.from, w.reqId, { kind: 'received', messages: out.delivered.map((m) => view(m, ctx.scope.switches)) }),
+  );
   return { patch: { messages: out.messages, messageLocks: locks }, fx, count: out.delivered.length };
 }
 
@@ -271,27 +320,50 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
     case 'req.send':
       return send(ctx, event, nowMs);
     case 'req.accept': {
-      if (!config.requiresSession) return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${SESSIONFUL_ON_PLAIN}` }) };
-      if (event.sessionId === null) return acceptNext(ctx, { from: event.from, reqId: event.reqId, mode: event.mode }, nowMs, false);
+      if (!config.requiresSession)
+        return {
+          patch: {},
+          fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${SESSIONFUL_ON_PLAIN}` }),
+        };
+      if (event.sessionId === null)
+        return acceptNext(ctx, { from: event.from, reqId: event.reqId, mode: event.mode }, nowMs, false);
       if (event.sessionId.length > SESSION_ID_MAX_LENGTH) {
-        return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: 'The session id cannot be longer than 128 characters.' }) };
+        return {
+          patch: {},
+          fx: fail(ctx, event, {
+            code: 'GeneralError',
+            message: 'The session id cannot be longer than 128 characters.',
+          }),
+        };
       }
       // A named session can be accepted before it has any message (§2.2): it exists from now on.
       const ensured = ensureSession(ctx, event.sessionId);
-      return { patch: ensured.patch, fx: [...ensured.fx, { type: 'fx.send', to: sessionActorId(config.name, event.sessionId), event }] };
+      return {
+        patch: ensured.patch,
+        fx: [...ensured.fx, { type: 'fx.send', to: sessionActorId(config.name, event.sessionId), event }],
+      };
     }
     case 'entity.acceptNextChosen': {
       const sessionId = event.candidates[event.choice] ?? event.candidates[0] ?? '';
       return {
         patch: {},
-        fx: [{ type: 'fx.send', to: sessionActorId(config.name, sessionId), event: { type: 'session.acceptNext', from: event.from, reqId: event.reqId, mode: event.mode } }],
+        fx: [
+          {
+            type: 'fx.send',
+            to: sessionActorId(config.name, sessionId),
+            event: { type: 'session.acceptNext', from: event.from, reqId: event.reqId, mode: event.mode },
+          },
+        ],
       };
     }
     case 'entity.acceptNextRetry':
       return acceptNext(ctx, { from: event.from, reqId: event.reqId, mode: event.mode }, nowMs, false);
     case 'entity.status': {
       const prev = ctx.sessions[event.sessionId];
-      const sessions = { ...ctx.sessions, [event.sessionId]: { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount } };
+      const sessions = {
+        ...ctx.sessions,
+        [event.sessionId]: { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount },
+      };
       const next = { ...ctx, sessions };
       const served = serveWaiters(next, nowMs);
       return { patch: { sessions, ...served.patch }, fx: served.fx };
@@ -299,11 +371,17 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
     case 'entity.acceptTimeout': {
       const waiters = ctx.waiters.filter((w) => !(w.from === event.from && w.reqId === event.reqId));
       if (waiters.length === ctx.waiters.length) return { patch: {}, fx: [] };
-      const error: BrokerError = { code: 'ServiceTimeout', message: 'Failed to create a receiver within allocated time and retry attempts.' };
+      const error: BrokerError = {
+        code: 'ServiceTimeout',
+        message: 'Failed to create a receiver within allocated time and retry attempts.',
+      };
       return {
         patch: { waiters },
         fx: [
-          { type: 'fx.fact', fact: { kind: 'acceptFailed', entity: config.name, session: null, consumer: event.from, code: error.code } },
+          {
+            type: 'fx.fact',
+            fact: { kind: 'acceptFailed', entity: config.name, session: null, consumer: event.from, code: error.code },
+          },
           { type: 'fx.send', to: event.from, event: { type: 'reply', reqId: event.reqId, ok: false, error } },
         ],
       };
@@ -311,19 +389,46 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
     case 'entity.deadLetter':
       return { patch: { dlq: [...ctx.dlq, event.entry] }, fx: [] };
     case 'entity.gcTick': {
-      const fx: Effect[] = Object.keys(ctx.sessions).map((id) => ({ type: 'fx.send' as const, to: sessionActorId(config.name, id), event: { type: 'session.gcTick' } }));
+      const fx: Effect[] = Object.keys(ctx.sessions).map((id) => ({
+        type: 'fx.send' as const,
+        to: sessionActorId(config.name, id),
+        event: { type: 'session.gcTick' },
+      }));
       const expired = plainExpiry(ctx, nowMs);
-      fx.push(...expired.fx, { type: 'fx.timer', key: 'gc', atMs: nowMs + ctx.scope.switches.gcTickMs, event: { type: 'entity.gcTick' } });
+      fx.push(...expired.fx, {
+        type: 'fx.timer',
+        key: 'gc',
+        atMs: nowMs + ctx.scope.switches.gcTickMs,
+        event: { type: 'entity.gcTick' },
+      });
       return { patch: expired.patch, fx };
     }
     case 'req.receive': {
-      if (config.requiresSession) return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }) };
+      if (config.requiresSession)
+        return {
+          patch: {},
+          fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }),
+        };
       const expired = plainExpiry(ctx, nowMs);
       const current = { ...ctx, ...expired.patch };
       if (countByState(current.messages, 'active') === 0 && event.waitMs > 0) {
         return {
-          patch: { ...expired.patch, parked: [...ctx.parked, { from: event.from, reqId: event.reqId, mode: event.mode, max: event.max, waitMs: event.waitMs }] },
-          fx: [...expired.fx, { type: 'fx.timer', key: `receive:${event.from}:${event.reqId}`, atMs: nowMs + event.waitMs, event: { type: 'entity.receiveTimeout', from: event.from, reqId: event.reqId } }],
+          patch: {
+            ...expired.patch,
+            parked: [
+              ...ctx.parked,
+              { from: event.from, reqId: event.reqId, mode: event.mode, max: event.max, waitMs: event.waitMs },
+            ],
+          },
+          fx: [
+            ...expired.fx,
+            {
+              type: 'fx.timer',
+              key: `receive:${event.from}:${event.reqId}`,
+              atMs: nowMs + event.waitMs,
+              event: { type: 'entity.receiveTimeout', from: event.from, reqId: event.reqId },
+            },
+          ],
         };
       }
       const out = plainTake(current, { from: event.from, reqId: event.reqId, mode: event.mode, max: event.max }, nowMs);
@@ -335,32 +440,60 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
       return { patch: { parked }, fx: ok(event.from, event.reqId, { kind: 'received', messages: [] }) };
     }
     case 'req.settle': {
-      if (config.requiresSession) return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }) };
+      if (config.requiresSession)
+        return {
+          patch: {},
+          fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }),
+        };
       const out = settle(ctx.messages, { ...event, consumer: event.from, nowMs }, ctx.scope);
       if (out.error) return { patch: {}, fx: fail(ctx, event, out.error) };
       const next = { ...ctx, messages: out.messages };
       const served = serveParked(next, nowMs);
       return {
         patch: { messages: out.messages, ...served.patch },
-        fx: [{ type: 'fx.cancel', key: `mlock:${event.token}` }, ...out.fx, ...ok(event.from, event.reqId, { kind: 'settled' }), ...served.fx],
+        fx: [
+          { type: 'fx.cancel', key: `mlock:${event.token}` },
+          ...out.fx,
+          ...ok(event.from, event.reqId, { kind: 'settled' }),
+          ...served.fx,
+        ],
       };
     }
     case 'entity.messageLockExpire': {
-      const locked = ctx.messages.find((m) => m.seq === event.seq && m.lockToken === event.token && m.state === 'locked');
+      const locked = ctx.messages.find(
+        (m) => m.seq === event.seq && m.lockToken === event.token && m.state === 'locked',
+      );
       if (!locked) return { patch: {}, fx: [] };
       // A message lock covers one message: `lockExpiryIncrementScope: all` is a session rule and does not apply.
-      const scope = { ...ctx.scope, switches: { ...ctx.scope.switches, lockExpiryIncrementScope: 'delivered' as const } };
+      const scope = {
+        ...ctx.scope,
+        switches: { ...ctx.scope.switches, lockExpiryIncrementScope: 'delivered' as const },
+      };
       const out = releaseLocked(ctx.messages, event.token, 'lockExpired', nowMs, scope);
       const served = serveParked({ ...ctx, messages: out.messages }, nowMs);
       return {
         patch: { messages: out.messages, ...served.patch },
-        fx: [{ type: 'fx.fact', fact: { kind: 'lockExpired', entity: config.name, session: null, consumer: '', token: event.token } }, ...out.fx, ...served.fx],
+        fx: [
+          {
+            type: 'fx.fact',
+            fact: { kind: 'lockExpired', entity: config.name, session: null, consumer: '', token: event.token },
+          },
+          ...out.fx,
+          ...served.fx,
+        ],
       };
     }
     case 'req.peek': {
       // Peek takes no lock and changes nothing (§11). Across the sessions of a session entity it is not modelled.
-      if (config.requiresSession) return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: 'peek is an operation of a session receiver.' }) };
-      const messages = ctx.messages.filter((m) => m.seq >= event.fromSeq).slice(0, event.max).map((m) => view(m, ctx.scope.switches, true));
+      if (config.requiresSession)
+        return {
+          patch: {},
+          fx: fail(ctx, event, { code: 'GeneralError', message: 'peek is an operation of a session receiver.' }),
+        };
+      const messages = ctx.messages
+        .filter((m) => m.seq >= event.fromSeq)
+        .slice(0, event.max)
+        .map((m) => view(m, ctx.scope.switches, true));
       return { patch: {}, fx: ok(event.from, event.reqId, { kind: 'peeked', messages }) };
     }
     case 'req.renew':
@@ -368,7 +501,13 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
     case 'req.setState':
     case 'req.receiveDeferred':
     case 'req.close':
-      return { patch: {}, fx: fail(ctx, event, { code: 'GeneralError', message: `${event.type.slice(4)} is an operation of a session receiver.` }) };
+      return {
+        patch: {},
+        fx: fail(ctx, event, {
+          code: 'GeneralError',
+          message: `${event.type.slice(4)} is an operation of a session receiver.`,
+        }),
+      };
   }
 }
 
@@ -387,14 +526,25 @@ export const entityMachine = setup({
     }),
     startGc: enqueueActions(({ context, enqueue }) => {
       if (context.scope.switches.expiryTrigger !== 'gcTick') return;
-      enqueue.emit({ type: 'fx.timer', key: 'gc', atMs: context.scope.switches.gcTickMs, event: { type: 'entity.gcTick' } });
+      enqueue.emit({
+        type: 'fx.timer',
+        key: 'gc',
+        atMs: context.scope.switches.gcTickMs,
+        event: { type: 'entity.gcTick' },
+      });
     }),
   },
 }).createMachine({
   id: 'entity',
   context: ({ input }) => ({
     self: input.self,
-    scope: { entity: input.config.name, entityActor: input.self, config: input.config, switches: input.switches, bugs: input.bugs },
+    scope: {
+      entity: input.config.name,
+      entityActor: input.self,
+      config: input.config,
+      switches: input.switches,
+      bugs: input.bugs,
+    },
     nextSeq: 1,
     sessionSeqs: {},
     sessions: {},

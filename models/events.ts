@@ -145,13 +145,29 @@ export type SessionEvent =
   | LockReply;
 
 export type LockRequest =
-  | { type: 'lock.acquire'; owner: ActorId; token: string; reqId: number; durationMs: number; next: boolean; mode: ReceiveMode }
+  | {
+      type: 'lock.acquire';
+      owner: ActorId;
+      token: string;
+      reqId: number;
+      durationMs: number;
+      next: boolean;
+      mode: ReceiveMode;
+    }
   | { type: 'lock.renew'; owner: ActorId; token: string; reqId: number; durationMs: number }
   | { type: 'lock.release'; token: string; cause: ReleaseCause; reqId: number | null }
   | { type: 'lock.expire'; token: string };
 
 export type LockReply =
-  | { type: 'lock.granted'; owner: ActorId; token: string; reqId: number; lockedUntilMs: number; next: boolean; mode: ReceiveMode }
+  | {
+      type: 'lock.granted';
+      owner: ActorId;
+      token: string;
+      reqId: number;
+      lockedUntilMs: number;
+      next: boolean;
+      mode: ReceiveMode;
+    }
   | { type: 'lock.denied'; owner: ActorId; reqId: number; next: boolean; mode: ReceiveMode }
   | { type: 'lock.renewed'; owner: ActorId; token: string; reqId: number; lockedUntilMs: number }
   | { type: 'lock.renewDenied'; owner: ActorId; token: string; reqId: number }
@@ -163,7 +179,14 @@ export type EntityEvent =
   | { type: 'entity.status'; sessionId: string; active: number; locked: boolean; firstSeq: number }
   | { type: 'entity.deadLetter'; entry: DeadLetterEntry }
   | { type: 'entity.acceptNextRetry'; from: ActorId; reqId: number; mode: ReceiveMode }
-  | { type: 'entity.acceptNextChosen'; from: ActorId; reqId: number; mode: ReceiveMode; candidates: readonly string[]; choice: number }
+  | {
+      type: 'entity.acceptNextChosen';
+      from: ActorId;
+      reqId: number;
+      mode: ReceiveMode;
+      candidates: readonly string[];
+      choice: number;
+    }
   | { type: 'entity.acceptTimeout'; from: ActorId; reqId: number }
   | { type: 'entity.messageLockExpire'; seq: number; token: string }
   | { type: 'entity.receiveTimeout'; from: ActorId; reqId: number }
@@ -218,7 +241,15 @@ export type Fact =
       expiresAtMs: number | null;
     }
   | { kind: 'sendRejected'; entity: string; messageId: string; reason: string }
-  | { kind: 'accepted'; entity: string; session: string; consumer: ActorId; token: string; lockedUntilMs: number; next: boolean }
+  | {
+      kind: 'accepted';
+      entity: string;
+      session: string;
+      consumer: ActorId;
+      token: string;
+      lockedUntilMs: number;
+      next: boolean;
+    }
   | { kind: 'acceptFailed'; entity: string; session: string | null; consumer: ActorId; code: ErrorCode }
   | {
       kind: 'delivered';
@@ -278,8 +309,23 @@ export type Fact =
   | { kind: 'stateSet'; entity: string; session: string; consumer: ActorId; token: string; value: string | null }
   | { kind: 'stateRead'; entity: string; session: string; consumer: ActorId; value: string | null }
   // Consumer-side facts
-  | { kind: 'processingStarted'; consumer: ActorId; session: string | null; seq: number; durationMs: number }
-  | { kind: 'processed'; consumer: ActorId; session: string | null; seq: number; messageId: string; outcome: string }
+  | {
+      kind: 'processingStarted';
+      entity: string;
+      consumer: ActorId;
+      session: string | null;
+      seq: number;
+      durationMs: number;
+    }
+  | {
+      kind: 'processed';
+      entity: string;
+      consumer: ActorId;
+      session: string | null;
+      seq: number;
+      messageId: string;
+      outcome: string;
+    }
   | { kind: 'crashed'; consumer: ActorId };
 
 export interface EntityContextInput {

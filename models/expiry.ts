@@ -47,7 +47,8 @@ export function expireDue(
   },
   config: EntityConfig,
 ): ExpiryOutcome {
-  const expirable = (m: StoredMessage): boolean => m.state === 'active' || (scope.expireLocked === true && m.state === 'locked');
+  const expirable = (m: StoredMessage): boolean =>
+    m.state === 'active' || (scope.expireLocked === true && m.state === 'locked');
   let any = scope.sessionWide && scope.triggered === true;
   for (const m of messages) {
     if (expirable(m) && isExpired(m, nowMs)) {
@@ -80,7 +81,10 @@ export function expire(
 ): Effect[] {
   const deadLettered = config.deadLetteringOnMessageExpiration;
   const fx: Effect[] = [
-    { type: 'fx.fact', fact: { kind: 'expired', entity: scope.entity, session: m.sessionId, seq: m.seq, deadLettered, rule } },
+    {
+      type: 'fx.fact',
+      fact: { kind: 'expired', entity: scope.entity, session: m.sessionId, seq: m.seq, deadLettered, rule },
+    },
   ];
   if (deadLettered) fx.push(...deadLetter(m, TTL_EXPIRED_REASON, TTL_EXPIRED_DESCRIPTION, nowMs, scope));
   return fx;

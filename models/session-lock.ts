@@ -39,9 +39,11 @@ export const sessionLockMachine = setup({
   guards: {
     tokenMatches: ({ context, event }) => 'token' in event && event.token === context.token,
     /** The owner's lock is still valid: at `now ≥ lockedUntil` it has expired and cannot be renewed (T10, T11). */
-    validFor: ({ context, event }) => 'token' in event && event.token === context.token && nowOf(event) < context.lockedUntilMs,
+    validFor: ({ context, event }) =>
+      'token' in event && event.token === context.token && nowOf(event) < context.lockedUntilMs,
     /** Seeded bug M09: a correct broker never renews a lock that has already expired (T10). */
-    renewsAfterExpiry: ({ context, event }) => context.bugs.renewAfterExpiry === true && 'token' in event && event.token === context.token,
+    renewsAfterExpiry: ({ context, event }) =>
+      context.bugs.renewAfterExpiry === true && 'token' in event && event.token === context.token,
     /** Seeded bug M01: a correct broker never grants a held lock to a second owner (T2). */
     grantsWhileHeld: ({ context }) => context.bugs.acceptNextNotExclusive === true,
   },
@@ -64,7 +66,13 @@ export const sessionLockMachine = setup({
     }),
     deny: emit(({ context, event }) => {
       const e = event as Extract<LockRequest, { type: 'lock.acquire' }>;
-      return reply(context.session, { type: 'lock.denied', owner: e.owner, reqId: e.reqId, next: e.next, mode: e.mode });
+      return reply(context.session, {
+        type: 'lock.denied',
+        owner: e.owner,
+        reqId: e.reqId,
+        next: e.next,
+        mode: e.mode,
+      });
     }),
     extend: assign(({ event }) => {
       if (event.type !== 'lock.renew') return {};
@@ -107,7 +115,13 @@ export const sessionLockMachine = setup({
   },
 }).createMachine({
   id: 'sessionLock',
-  context: ({ input }) => ({ session: input.session, bugs: input.bugs ?? {}, owner: null, token: null, lockedUntilMs: 0 }),
+  context: ({ input }) => ({
+    session: input.session,
+    bugs: input.bugs ?? {},
+    owner: null,
+    token: null,
+    lockedUntilMs: 0,
+  }),
   initial: 'free',
   states: {
     free: {

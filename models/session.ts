@@ -11,7 +11,16 @@ import { enqueueActions, setup } from 'xstate';
 import type { Bugs } from './bugs.ts';
 import type { EntityConfig, Switches } from './config.ts';
 import { SESSION_STATE_LIMIT_BYTES } from './config.ts';
-import type { ActorId, BrokerError, ClientRequest, Effect, ReceiveMode, ReplyResult, SessionEvent, StoredMessage } from './events.ts';
+import type {
+  ActorId,
+  BrokerError,
+  ClientRequest,
+  Effect,
+  ReceiveMode,
+  ReplyResult,
+  SessionEvent,
+  StoredMessage,
+} from './events.ts';
 import { nowOf } from './events.ts';
 import { expire, expireDue, isExpired } from './expiry.ts';
 import type { Scope } from './settlement.ts';
@@ -90,7 +99,13 @@ function holds(ctx: SessionContext, token: string | null, nowMs: number): boolea
   return ctx.holder !== null && ctx.holder.token === token && nowMs < ctx.holder.lockedUntilMs;
 }
 
-function opFailed(ctx: SessionContext, req: ClientRequest, token: string | null, seq: number | null, error: BrokerError): Effect[] {
+function opFailed(
+  ctx: SessionContext,
+  req: ClientRequest,
+  token: string | null,
+  seq: number | null,
+  error: BrokerError,
+): Effect[] {
   return [
     {
       type: 'fx.fact',
@@ -147,7 +162,11 @@ function serveParked(ctx: SessionContext, nowMs: number): Step {
   if (!parked || !ctx.holder || parked.from !== ctx.holder.owner) return { patch: {}, fx: [] };
   if (countByState(ctx.messages, 'active') === 0 && !ctx.scope.bugs.deferredVisible) return { patch: {}, fx: [] };
   const token = ctx.holder.token;
-  const out = take(ctx.messages, { max: parked.max, mode: parked.mode, consumer: parked.from, nowMs, tokenFor: () => token }, ctx.scope);
+  const out = take(
+    ctx.messages,
+    { max: parked.max, mode: parked.mode, consumer: parked.from, nowMs, tokenFor: () => token },
+    ctx.scope,
+  );
   if (out.delivered.length === 0) return { patch: {}, fx: [] };
   const received = out.delivered.map((m) => view(m, ctx.scope.switches));
   return {
@@ -197,15 +216,24 @@ function acquire(ctx: SessionContext, from: ActorId, reqId: number, next: boolea
 }
 
 /** The lock is gone (released or expired): return the holder's messages and let the next one in. */
-function lockGone(ctx: SessionContext, token: string, cause: 'lockExpired' | 'close' | 'detach' | 'crash', nowMs: number): Step {
+function lockGone(
+  ctx: SessionContext,
+  token: string,
+  cause: 'lockExpired' | 'close' | 'detach' | 'crash',
+  nowMs: number,
+): Step {
   if (!ctx.holder || ctx.holder.token !== token) return { patch: {}, fx: [] };
   const holder = ctx.holder;
   const returned = releaseLocked(ctx.messages, token, cause, nowMs, ctx.scope);
   const fx: Effect[] = [...returned.fx];
-  const patch: { -readonly [K in keyof SessionContext]?: SessionContext[K] } = { messages: returned.messages, holder: null };
+  const patch: { -readonly [K in keyof SessionContext]?: SessionContext[K] } = {
+    messages: returned.messages,
+    holder: null,
+  };
   if (ctx.parked && ctx.parked.from === holder.owner) {
     fx.push({ type: 'fx.cancel', key: `receive:${ctx.parked.from}:${ctx.parked.reqId}` });
-    if (cause === 'lockExpired' || cause === 'detach') fx.push(fail(ctx.parked.from, ctx.parked.reqId, LOCK_LOST(ctx.sessionId)));
+    if (cause === 'lockExpired' || cause === 'detach')
+      fx.push(fail(ctx.parked.from, ctx.parked.reqId, LOCK_LOST(ctx.sessionId)));
     patch.parked = null;
   }
   const after = chain(
@@ -235,7 +263,12 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
   switch (event.type) {
     case 'session.enqueue': {
       const messages = [...ctx.messages, event.message];
-      return chain({ ...ctx, messages }, () => ({ patch: { messages }, fx: [] }), (c) => serveParked(c, nowMs), status);
+      return chain(
+        { ...ctx, messages },
+        () => ({ patch: { messages }, fx: [] }),
+        (c) => serveParked(c, nowMs),
+        status,
+      );
     }
     case 'req.accept':
     case 'session.acceptNext': {
@@ -248,7 +281,13 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
             // Nothing left to hand out after expiry: let the entity pick again.
             return {
               patch: {},
-              fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.from, reqId: event.reqId, mode: event.mode } }],
+              fx: [
+                {
+                  type: 'fx.send',
+                  to: scope.entityActor,
+                  event: { type: 'entity.acceptNextRetry', from: event.from, reqId: event.reqId, mode: event.mode },
+                },
+              ],
             };
           }
           return acquire(c, event.from, event.reqId, next, event.mode);
@@ -257,7 +296,12 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       );
     }
     case 'lock.granted': {
-      const holder: Holder = { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: event.mode };
+      const holder: Holder = {
+        owner: event.owner,
+        token: event.token,
+        lockedUntilMs: event.lockedUntilMs,
+        mode: event.mode,
+      };
       const fx: Effect[] = [
         {
           type: 'fx.fact',
@@ -271,7 +315,12 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
             next: event.next,
           },
         },
-        ok(event.owner, event.reqId, { kind: 'accepted', sessionId: ctx.sessionId, token: event.token, lockedUntilMs: event.lockedUntilMs }),
+        ok(event.owner, event.reqId, {
+          kind: 'accepted',
+          sessionId: ctx.sessionId,
+          token: event.token,
+          lockedUntilMs: event.lockedUntilMs,
+        }),
       ];
       const after = status({ ...ctx, holder });
       return { patch: { holder, ...after.patch }, fx: [...fx, ...after.fx] };
@@ -280,7 +329,13 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       if (event.next) {
         return {
           patch: {},
-          fx: [{ type: 'fx.send', to: scope.entityActor, event: { type: 'entity.acceptNextRetry', from: event.owner, reqId: event.reqId, mode: event.mode } }],
+          fx: [
+            {
+              type: 'fx.send',
+              to: scope.entityActor,
+              event: { type: 'entity.acceptNextRetry', from: event.owner, reqId: event.reqId, mode: event.mode },
+            },
+          ],
         };
       }
       if (scope.switches.acceptNamedWhenLocked === 'wait') {
@@ -303,14 +358,33 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       return {
         patch: {},
         fx: [
-          { type: 'fx.fact', fact: { kind: 'acceptFailed', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, code: error.code } },
+          {
+            type: 'fx.fact',
+            fact: {
+              kind: 'acceptFailed',
+              entity: scope.entity,
+              session: ctx.sessionId,
+              consumer: event.owner,
+              code: error.code,
+            },
+          },
           fail(event.owner, event.reqId, error),
         ],
       };
     }
     case 'lock.released': {
       const fx: Effect[] = [
-        { type: 'fx.fact', fact: { kind: 'lockReleased', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, token: event.token, cause: event.cause } },
+        {
+          type: 'fx.fact',
+          fact: {
+            kind: 'lockReleased',
+            entity: scope.entity,
+            session: ctx.sessionId,
+            consumer: event.owner,
+            token: event.token,
+            cause: event.cause,
+          },
+        },
       ];
       if (event.reqId !== null) fx.push(ok(event.owner, event.reqId, { kind: 'closed' }));
       const gone = lockGone(ctx, event.token, event.cause, nowMs);
@@ -318,23 +392,56 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
     }
     case 'lock.expired': {
       const fx: Effect[] = [
-        { type: 'fx.fact', fact: { kind: 'lockExpired', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, token: event.token } },
+        {
+          type: 'fx.fact',
+          fact: {
+            kind: 'lockExpired',
+            entity: scope.entity,
+            session: ctx.sessionId,
+            consumer: event.owner,
+            token: event.token,
+          },
+        },
       ];
       const gone = lockGone(ctx, event.token, 'lockExpired', nowMs);
       return { patch: gone.patch, fx: [...fx, ...gone.fx] };
     }
     case 'lock.renewed': {
-      const holder: Holder = { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: ctx.holder?.mode ?? 'peekLock' };
+      const holder: Holder = {
+        owner: event.owner,
+        token: event.token,
+        lockedUntilMs: event.lockedUntilMs,
+        mode: ctx.holder?.mode ?? 'peekLock',
+      };
       return {
         patch: { holder },
         fx: [
-          { type: 'fx.fact', fact: { kind: 'lockRenewed', entity: scope.entity, session: ctx.sessionId, consumer: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs } },
+          {
+            type: 'fx.fact',
+            fact: {
+              kind: 'lockRenewed',
+              entity: scope.entity,
+              session: ctx.sessionId,
+              consumer: event.owner,
+              token: event.token,
+              lockedUntilMs: event.lockedUntilMs,
+            },
+          },
           ok(event.owner, event.reqId, { kind: 'renewed', lockedUntilMs: event.lockedUntilMs }),
         ],
       };
     }
     case 'lock.renewDenied':
-      return { patch: {}, fx: opFailed(ctx, { type: 'req.renew', from: event.owner, reqId: event.reqId, token: event.token }, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      return {
+        patch: {},
+        fx: opFailed(
+          ctx,
+          { type: 'req.renew', from: event.owner, reqId: event.reqId, token: event.token },
+          event.token,
+          null,
+          LOCK_LOST(ctx.sessionId),
+        ),
+      };
     case 'req.renew':
       // The lock actor decides: it alone knows whether the lock is still held (T10).
       return {
@@ -343,7 +450,13 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
           {
             type: 'fx.send',
             to: ctx.lockActor,
-            event: { type: 'lock.renew', owner: event.from, token: event.token, reqId: event.reqId, durationMs: scope.config.lockDurationMs },
+            event: {
+              type: 'lock.renew',
+              owner: event.from,
+              token: event.token,
+              reqId: event.reqId,
+              durationMs: scope.config.lockDurationMs,
+            },
           },
         ],
       };
@@ -355,7 +468,14 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       }
       const requested: Effect = {
         type: 'fx.fact',
-        fact: { kind: 'closeRequested', entity: scope.entity, session: ctx.sessionId, consumer: event.from, token: event.token, cause: event.cause },
+        fact: {
+          kind: 'closeRequested',
+          entity: scope.entity,
+          session: ctx.sessionId,
+          consumer: event.from,
+          token: event.token,
+          cause: event.cause,
+        },
       };
       if (scope.bugs.closeKeepsLock && event.cause === 'close') {
         // Seeded bug M12: the receiver goes away but the broker keeps the lock until it expires.
@@ -363,26 +483,59 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       }
       return {
         patch: {},
-        fx: [requested, { type: 'fx.send', to: ctx.lockActor, event: { type: 'lock.release', token: event.token, cause: event.cause, reqId: event.cause === 'close' ? event.reqId : null } }],
+        fx: [
+          requested,
+          {
+            type: 'fx.send',
+            to: ctx.lockActor,
+            event: {
+              type: 'lock.release',
+              token: event.token,
+              cause: event.cause,
+              reqId: event.cause === 'close' ? event.reqId : null,
+            },
+          },
+        ],
       };
     }
     case 'req.receive': {
-      if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      if (!holds(ctx, event.token, nowMs))
+        return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       const token = event.token ?? '';
-      return chain(ctx, (c) => evaluateExpiry(c, nowMs, false), (c) => {
-        const out = take(c.messages, { max: event.max, mode: event.mode, consumer: event.from, nowMs, tokenFor: () => token }, scope);
-        if (out.delivered.length === 0 && event.waitMs > 0) {
+      return chain(
+        ctx,
+        (c) => evaluateExpiry(c, nowMs, false),
+        (c) => {
+          const out = take(
+            c.messages,
+            { max: event.max, mode: event.mode, consumer: event.from, nowMs, tokenFor: () => token },
+            scope,
+          );
+          if (out.delivered.length === 0 && event.waitMs > 0) {
+            return {
+              patch: { parked: { from: event.from, reqId: event.reqId, max: event.max, mode: event.mode } },
+              fx: [
+                {
+                  type: 'fx.timer',
+                  key: `receive:${event.from}:${event.reqId}`,
+                  atMs: nowMs + event.waitMs,
+                  event: { type: 'session.receiveTimeout', from: event.from, reqId: event.reqId },
+                },
+              ],
+            };
+          }
+          const received = out.delivered.map((m) => view(m, scope.switches));
           return {
-            patch: { parked: { from: event.from, reqId: event.reqId, max: event.max, mode: event.mode } },
-            fx: [{ type: 'fx.timer', key: `receive:${event.from}:${event.reqId}`, atMs: nowMs + event.waitMs, event: { type: 'session.receiveTimeout', from: event.from, reqId: event.reqId } }],
+            patch: { messages: out.messages },
+            fx: [...out.fx, ok(event.from, event.reqId, { kind: 'received', messages: received })],
           };
-        }
-        const received = out.delivered.map((m) => view(m, scope.switches));
-        return { patch: { messages: out.messages }, fx: [...out.fx, ok(event.from, event.reqId, { kind: 'received', messages: received })] };
-      }, status);
+        },
+        status,
+      );
     }
     case 'session.receiveTimeout': {
-      if (!ctx.parked || ctx.parked.reqId !== event.reqId || ctx.parked.from !== event.from) return { patch: {}, fx: [] };
+      if (!ctx.parked || ctx.parked.reqId !== event.reqId || ctx.parked.from !== event.from)
+        return { patch: {}, fx: [] };
       return { patch: { parked: null }, fx: [ok(event.from, event.reqId, { kind: 'received', messages: [] })] };
     }
     case 'req.settle': {
@@ -393,17 +546,30 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       if (out.error) return { patch: {}, fx: opFailed(ctx, event, event.token, event.seq, out.error) };
       return chain(
         ctx,
-        () => ({ patch: { messages: out.messages }, fx: [...out.fx, ok(event.from, event.reqId, { kind: 'settled' })] }),
+        () => ({
+          patch: { messages: out.messages },
+          fx: [...out.fx, ok(event.from, event.reqId, { kind: 'settled' })],
+        }),
         (c) => serveParked(c, nowMs),
         status,
       );
     }
     case 'req.getState': {
-      if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      if (!holds(ctx, event.token, nowMs))
+        return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       return {
         patch: {},
         fx: [
-          { type: 'fx.fact', fact: { kind: 'stateRead', entity: scope.entity, session: ctx.sessionId, consumer: event.from, value: ctx.state } },
+          {
+            type: 'fx.fact',
+            fact: {
+              kind: 'stateRead',
+              entity: scope.entity,
+              session: ctx.sessionId,
+              consumer: event.from,
+              value: ctx.state,
+            },
+          },
           ok(event.from, event.reqId, { kind: 'state', value: ctx.state }),
         ],
       };
@@ -416,13 +582,26 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       if (event.value !== null && utf8Length(event.value) > limit) {
         return {
           patch: {},
-          fx: opFailed(ctx, event, event.token, null, { code: 'MessageSizeExceeded', message: `The session state exceeds the ${limit}-byte limit of the ${scope.config.tier} tier.` }),
+          fx: opFailed(ctx, event, event.token, null, {
+            code: 'MessageSizeExceeded',
+            message: `The session state exceeds the ${limit}-byte limit of the ${scope.config.tier} tier.`,
+          }),
         };
       }
       return {
         patch: { state: event.value },
         fx: [
-          { type: 'fx.fact', fact: { kind: 'stateSet', entity: scope.entity, session: ctx.sessionId, consumer: event.from, token: event.token, value: event.value } },
+          {
+            type: 'fx.fact',
+            fact: {
+              kind: 'stateSet',
+              entity: scope.entity,
+              session: ctx.sessionId,
+              consumer: event.from,
+              token: event.token,
+              value: event.value,
+            },
+          },
           ok(event.from, event.reqId, { kind: 'stateSet' }),
         ],
       };
@@ -430,14 +609,21 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
     case 'req.receiveDeferred':
       return receiveDeferred(ctx, event, nowMs);
     case 'req.peek': {
-      if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
-      const messages = ctx.messages.filter((m) => m.seq >= event.fromSeq).slice(0, event.max).map((m) => view(m, scope.switches, true));
+      if (!holds(ctx, event.token, nowMs))
+        return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      const messages = ctx.messages
+        .filter((m) => m.seq >= event.fromSeq)
+        .slice(0, event.max)
+        .map((m) => view(m, scope.switches, true));
       return { patch: {}, fx: [ok(event.from, event.reqId, { kind: 'peeked', messages })] };
     }
     case 'session.gcTick':
       return chain(ctx, (c) => evaluateExpiry(c, nowMs, c.holder === null), status);
     case 'req.send':
-      return { patch: {}, fx: [fail(event.from, event.reqId, { code: 'GeneralError', message: 'Send to the entity, not to a session.' })] };
+      return {
+        patch: {},
+        fx: [fail(event.from, event.reqId, { code: 'GeneralError', message: 'Send to the entity, not to a session.' })],
+      };
     case 'session.acceptTimeout':
       return acceptTimeout(ctx, event);
   }
@@ -453,21 +639,38 @@ function acceptTimeout(ctx: SessionContext, e: { from: ActorId; reqId: number })
   return {
     patch: { waiting },
     fx: [
-      { type: 'fx.fact', fact: { kind: 'acceptFailed', entity: ctx.scope.entity, session: ctx.sessionId, consumer: e.from, code: error.code } },
+      {
+        type: 'fx.fact',
+        fact: {
+          kind: 'acceptFailed',
+          entity: ctx.scope.entity,
+          session: ctx.sessionId,
+          consumer: e.from,
+          code: error.code,
+        },
+      },
       fail(e.from, e.reqId, error),
     ],
   };
 }
 
 /** T9: fetch deferred messages by sequence number, through the session's lock holder. */
-function receiveDeferred(ctx: SessionContext, event: Extract<ClientRequest, { type: 'req.receiveDeferred' }>, nowMs: number): Step {
+function receiveDeferred(
+  ctx: SessionContext,
+  event: Extract<ClientRequest, { type: 'req.receiveDeferred' }>,
+  nowMs: number,
+): Step {
   const scope = ctx.scope;
-  if (!holds(ctx, event.token, nowMs)) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+  if (!holds(ctx, event.token, nowMs))
+    return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
   const missing = event.seqs.find((s) => !ctx.messages.some((m) => m.seq === s && m.state === 'deferred'));
   if (missing !== undefined) {
     return {
       patch: {},
-      fx: opFailed(ctx, event, event.token, missing, { code: 'MessageNotFound', message: `The message with sequence number ${missing} was not found or is not deferred.` }),
+      fx: opFailed(ctx, event, event.token, missing, {
+        code: 'MessageNotFound',
+        message: `The message with sequence number ${missing} was not found or is not deferred.`,
+      }),
     };
   }
   const wanted = new Set(event.seqs);
@@ -490,7 +693,17 @@ function receiveDeferred(ctx: SessionContext, event: Extract<ClientRequest, { ty
     received.push({ ...view(out, scope.switches), state: 'deferred' as const });
     fx.push({
       type: 'fx.fact',
-      fact: { kind: 'delivered', entity: scope.entity, session: ctx.sessionId, seq: m.seq, consumer: event.from, token: event.token, deliveryCount: m.deliveryCount, mode, deferred: true },
+      fact: {
+        kind: 'delivered',
+        entity: scope.entity,
+        session: ctx.sessionId,
+        seq: m.seq,
+        consumer: event.from,
+        token: event.token,
+        deliveryCount: m.deliveryCount,
+        mode,
+        deferred: true,
+      },
     });
   }
   fx.push(ok(event.from, event.reqId, { kind: 'received', messages: received }));
@@ -525,7 +738,13 @@ export const sessionMachine = setup({
     self: input.self,
     lockActor: input.lockActor,
     sessionId: input.sessionId,
-    scope: { entity: input.config.name, entityActor: input.entityActor, config: input.config, switches: input.switches, bugs: input.bugs },
+    scope: {
+      entity: input.config.name,
+      entityActor: input.entityActor,
+      config: input.config,
+      switches: input.switches,
+      bugs: input.bugs,
+    },
     messages: [],
     holder: null,
     state: null,

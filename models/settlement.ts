@@ -106,7 +106,12 @@ export function take(
 }
 
 /** Raise a message's count and dead-letter it when it has used up its deliveries (§3.4). */
-function bump(m: StoredMessage, by: number, nowMs: number, scope: Scope): { message: StoredMessage | null; fx: Effect[] } {
+function bump(
+  m: StoredMessage,
+  by: number,
+  nowMs: number,
+  scope: Scope,
+): { message: StoredMessage | null; fx: Effect[] } {
   const deliveryCount = m.deliveryCount + by;
   const bumped: StoredMessage = { ...m, deliveryCount };
   const limit = scope.config.maxDeliveryCount + (scope.bugs.maxDeliveryOffByOne ? 1 : 0);

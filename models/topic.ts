@@ -23,15 +23,28 @@ export const topicMachine = setup({
         enqueue.emit({
           type: 'fx.send',
           to: event.from,
-          event: { type: 'reply', reqId: event.reqId, ok: false, error: { code: 'GeneralError', message: 'A topic has no receivers: receive from a subscription.' } },
+          event: {
+            type: 'reply',
+            reqId: event.reqId,
+            ok: false,
+            error: { code: 'GeneralError', message: 'A topic has no receivers: receive from a subscription.' },
+          },
         });
         return;
       }
       for (const sub of context.subscriptions) {
-        enqueue.emit({ type: 'fx.send', to: sub, event: { type: 'req.send', from: '', reqId: 0, message: event.message } });
+        enqueue.emit({
+          type: 'fx.send',
+          to: sub,
+          event: { type: 'req.send', from: '', reqId: 0, message: event.message },
+        });
       }
       if (event.from !== '') {
-        enqueue.emit({ type: 'fx.send', to: event.from, event: { type: 'reply', reqId: event.reqId, ok: true, result: { kind: 'sent', seq: null } } });
+        enqueue.emit({
+          type: 'fx.send',
+          to: event.from,
+          event: { type: 'reply', reqId: event.reqId, ok: true, result: { kind: 'sent', seq: null } },
+        });
       }
     }),
   },

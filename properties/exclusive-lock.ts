@@ -62,7 +62,14 @@ export const exclusiveLock: Property = {
       }
       switch (f.kind) {
         case 'closeRequested':
-          closing.push({ entity: f.entity, session: f.session, consumer: f.consumer, token: f.token, step: e.step, t: e.t });
+          closing.push({
+            entity: f.entity,
+            session: f.session,
+            consumer: f.consumer,
+            token: f.token,
+            step: e.step,
+            t: e.t,
+          });
           break;
         case 'accepted': {
           const h = locks.holder(f.entity, f.session);

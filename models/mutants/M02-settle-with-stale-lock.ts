@@ -5,7 +5,7 @@ export const m02: Mutant = {
   id: 'M02',
   slug: 'settle-with-stale-lock',
   description:
-    'Settlement is accepted with a lock token that is no longer the session\'s: after expiry and re-acquire the old holder can still complete.',
+    "Settlement is accepted with a lock token that is no longer the session's: after expiry and re-acquire the old holder can still complete.",
   bugs: { settleWithStaleLock: true },
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',

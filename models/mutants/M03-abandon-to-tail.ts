@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m03: Mutant = {
   id: 'M03',
   slug: 'abandon-to-tail',
-  description:
-    'Abandon re-enqueues the message at the tail of the session instead of serving it next.',
+  description: 'Abandon re-enqueues the message at the tail of the session instead of serving it next.',
   bugs: { abandonToTail: true },
   expectedProperty: 'fifo-processing',
   minimalConfig: '1 × 1 × 2',

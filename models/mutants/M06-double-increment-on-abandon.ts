@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m06: Mutant = {
   id: 'M06',
   slug: 'double-increment-on-abandon',
-  description:
-    'Abandon raises the delivery count by two.',
+  description: 'Abandon raises the delivery count by two.',
   bugs: { doubleIncrementOnAbandon: true },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',

@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m07: Mutant = {
   id: 'M07',
   slug: 'deliver-expired',
-  description:
-    'TTL is never checked at delivery: an expired message is handed out.',
+  description: 'TTL is never checked at delivery: an expired message is handed out.',
   bugs: { deliverExpired: true },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',

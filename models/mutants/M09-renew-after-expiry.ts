@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m09: Mutant = {
   id: 'M09',
   slug: 'renew-after-expiry',
-  description:
-    'RenewSessionLock succeeds after the lock has expired, reviving a lost lock.',
+  description: 'RenewSessionLock succeeds after the lock has expired, reviving a lost lock.',
   bugs: { renewAfterExpiry: true },
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 1 × 1',

@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m11: Mutant = {
   id: 'M11',
   slug: 'increment-on-close',
-  description:
-    'Closing the receiver with unsettled messages raises their delivery count, as if the lock had expired.',
+  description: 'Closing the receiver with unsettled messages raises their delivery count, as if the lock had expired.',
   bugs: { incrementOnClose: true },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',

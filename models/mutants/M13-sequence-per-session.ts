@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m13: Mutant = {
   id: 'M13',
   slug: 'sequence-per-session',
-  description:
-    'Sequence numbers are assigned per session, not per entity: they repeat across sessions.',
+  description: 'Sequence numbers are assigned per session, not per entity: they repeat across sessions.',
   bugs: { sequencePerSession: true },
   expectedProperty: 'sequence-numbers',
   minimalConfig: '2 × 1 × 2',

@@ -4,8 +4,7 @@ import type { Mutant } from './mutant.ts';
 export const m14: Mutant = {
   id: 'M14',
   slug: 'deferred-visible',
-  description:
-    'Deferred messages stay visible to normal receive instead of being set aside.',
+  description: 'Deferred messages stay visible to normal receive instead of being set aside.',
   bugs: { deferredVisible: true },
   expectedProperty: 'fifo-delivery',
   minimalConfig: '1 × 1 × 2',

@@ -19,7 +19,24 @@ import type { Mutant } from './mutant.ts';
 
 export type { Mutant } from './mutant.ts';
 
-export const MUTANTS: readonly Mutant[] = [m01, m02, m03, m04, m05, m06, m07, m08, m09, m10, m11, m12, m13, m14, m15, m16];
+export const MUTANTS: readonly Mutant[] = [
+  m01,
+  m02,
+  m03,
+  m04,
+  m05,
+  m06,
+  m07,
+  m08,
+  m09,
+  m10,
+  m11,
+  m12,
+  m13,
+  m14,
+  m15,
+  m16,
+];
 
 export function mutantById(id: string): Mutant | undefined {
   const key = id.toUpperCase();

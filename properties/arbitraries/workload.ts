@@ -18,7 +18,17 @@ export interface WorkloadArbOptions {
   readonly maxSteps?: number;
 }
 
-const outcomeArb: fc.Arbitrary<Outcome> = fc.constantFrom<Outcome>('complete', 'complete', 'complete', 'abandon', 'defer', 'deadLetter', 'crash', 'close', 'stall');
+const outcomeArb: fc.Arbitrary<Outcome> = fc.constantFrom<Outcome>(
+  'complete',
+  'complete',
+  'complete',
+  'abandon',
+  'defer',
+  'deadLetter',
+  'crash',
+  'close',
+  'stall',
+);
 
 const renewalArb = fc.oneof(
   fc.constant({ kind: 'none' as const }),

@@ -88,7 +88,13 @@ interface Outcome {
   readonly steps: number;
 }
 
-function execute(input: WorkloadInput, picks: readonly number[], properties: readonly Property[], bugs: Bugs | undefined, full: boolean): Outcome {
+function execute(
+  input: WorkloadInput,
+  picks: readonly number[],
+  properties: readonly Property[],
+  bugs: Bugs | undefined,
+  full: boolean,
+): Outcome {
   const workload = normalizeWorkload(bugs ? { ...input, bugs } : input);
   const result = runWorkload(workload, { picks, trace: full ? 'full' : 'facts' });
   const record: RunRecord = { workload, trace: result.trace, final: result.final, hitBound: result.hitBound };
@@ -104,12 +110,29 @@ function execute(input: WorkloadInput, picks: readonly number[], properties: rea
  * The last shrink: end the run at the violating step. The schedule up to there is the same, so the
  * violation is the same; what follows it is noise. Kept only if the same property still fails.
  */
-function cutAtViolation(input: WorkloadInput, picks: readonly number[], properties: readonly Property[], bugs: Bugs | undefined): Outcome {
+function cutAtViolation(
+  input: WorkloadInput,
+  picks: readonly number[],
+  properties: readonly Property[],
+  bugs: Bugs | undefined,
+): Outcome {
   const whole = execute(input, picks, properties, bugs, true);
   const step = whole.violation?.step;
   if (step === null || step === undefined || step >= whole.steps) return whole;
   const cut = execute({ ...input, maxSteps: Math.max(1, step) }, picks, properties, bugs, true);
   return cut.violation?.property === whole.violation?.property ? cut : whole;
+}
+
+function smaller(a: Outcome, b: Outcome): boolean {
+  const key = (o: Outcome) => [
+    o.steps,
+    o.record.workload.messages.length,
+    o.record.workload.consumers.length,
+    o.decisions.length,
+  ];
+  const [ka, kb] = [key(a), key(b)];
+  for (let i = 0; i < ka.length; i++) if ((ka[i] ?? 0) !== (kb[i] ?? 0)) return (ka[i] ?? 0) < (kb[i] ?? 0);
+  return false;
 }
 
 function sizeOf(o: Outcome): Size {
@@ -149,7 +172,8 @@ export function check(options: CheckOptions): CheckReport {
       if (outcome.record.hitBound) boundHits++;
       const facts = outcome.record.trace.flatMap((e) => (e.k === 'fact' ? [e.fact as Fact] : []));
       for (const s of situationsOf(facts)) coverage[s]++;
-      for (const p of properties) for (const note of p.observe?.(outcome.record) ?? []) observations.set(note, (observations.get(note) ?? 0) + 1);
+      for (const p of properties)
+        for (const note of p.observe?.(outcome.record) ?? []) observations.set(note, (observations.get(note) ?? 0) + 1);
       if (options.onProgress && runs % 50 === 0) options.onProgress({ runs, elapsedMs: Date.now() - started });
     }
     return outcome.violation === undefined;
@@ -175,7 +199,8 @@ export function check(options: CheckOptions): CheckReport {
     observations: [...observations].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count),
     properties: properties.map((p) => p.id),
   };
-  if (!explored.failed || !explored.counterexample || explored.counterexamplePath === null) return { passed: true, ...base };
+  if (!explored.failed || !explored.counterexample || explored.counterexamplePath === null)
+    return { passed: true, ...base };
 
   const [firstInput, firstPicks] = explored.counterexample;
   const original = sizeOf(execute(firstInput, firstPicks, properties, options.bugs, false));
@@ -184,8 +209,15 @@ export function check(options: CheckOptions): CheckReport {
     path: explored.counterexamplePath,
     plugins: [fc.interruptAfterTimeLimit(options.shrinkTimeMs ?? 15_000)],
   }) as fc.RunDetails<Example>;
-  const [shrunkInput, picks] = shrunkRun.failed && shrunkRun.counterexample ? shrunkRun.counterexample : explored.counterexample;
-  const final = cutAtViolation(shrunkInput, picks, properties, options.bugs);
+  const [shrunkInput, shrunkPicks] =
+    shrunkRun.failed && shrunkRun.counterexample ? shrunkRun.counterexample : explored.counterexample;
+  // fast-check's order (smaller values) is not always a shorter run: keep whichever of the shrunk and the
+  // first failure reaches its violation in fewer steps, each cut at its violating step.
+  const shrunkCut = cutAtViolation(shrunkInput, shrunkPicks, properties, options.bugs);
+  const firstCut = cutAtViolation(firstInput, firstPicks, properties, options.bugs);
+  const keepFirst = firstCut.violation !== undefined && smaller(firstCut, shrunkCut);
+  const final = keepFirst ? firstCut : shrunkCut;
+  const picks = keepFirst ? firstPicks : shrunkPicks;
   const violation = final.violation;
   if (!violation) throw new Error('sbsim: the shrunk counterexample no longer fails; the harness is nondeterministic');
   return {
@@ -200,7 +232,11 @@ export function check(options: CheckOptions): CheckReport {
       trace: final.record.trace,
       original,
       shrunk: sizeOf(final),
-      fastCheck: { seed: options.seed, path: shrunkRun.counterexamplePath ?? explored.counterexamplePath, shrinks: shrunkRun.numShrinks },
+      fastCheck: {
+        seed: options.seed,
+        path: shrunkRun.counterexamplePath ?? explored.counterexamplePath,
+        shrinks: shrunkRun.numShrinks,
+      },
     },
   };
 }

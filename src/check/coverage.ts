@@ -59,7 +59,8 @@ export function situationsOf(facts: readonly Fact[]): Set<Situation> {
       case 'expired':
         if (f.rule === 'session') reached.add('sessionWideExpiry');
         // Released and expired in one breath: its TTL passed while it was locked (D2).
-        if (before?.kind === 'requeued' && before.session === f.session && before.seq === f.seq) reached.add('ttlExpiryWhileLocked');
+        if (before?.kind === 'requeued' && before.session === f.session && before.seq === f.seq)
+          reached.add('ttlExpiryWhileLocked');
         break;
       case 'accepted': {
         const key = `${f.entity}/${f.session}`;

@@ -26,7 +26,12 @@ export interface MutantResult {
 }
 
 export interface MutantsReport {
-  readonly clean: { readonly passed: boolean; readonly runs: number; readonly ms: number; readonly message: string | null };
+  readonly clean: {
+    readonly passed: boolean;
+    readonly runs: number;
+    readonly ms: number;
+    readonly message: string | null;
+  };
   readonly mutants: readonly MutantResult[];
   readonly seed: number;
   readonly ok: boolean;
@@ -44,14 +49,29 @@ export interface MutantsOptions {
 export function runMutants(options: MutantsOptions): MutantsReport {
   const results: MutantResult[] = [];
   for (const mutant of options.mutants ?? MUTANTS) {
-    const report = check({ seed: options.seed, timeMs: options.timeMs, shrinkTimeMs: options.shrinkTimeMs ?? 5_000, bugs: mutant.bugs });
+    const report = check({
+      seed: options.seed,
+      timeMs: options.timeMs,
+      shrinkTimeMs: options.shrinkTimeMs ?? 5_000,
+      bugs: mutant.bugs,
+    });
     const result = toResult(mutant, report);
     results.push(result);
     options.onMutant?.(result);
   }
   const clean = check({ seed: options.seed, timeMs: options.timeMs });
-  const cleanResult = { passed: clean.passed, runs: clean.runs, ms: clean.ms, message: clean.counterexample?.violation.message ?? null };
-  return { clean: cleanResult, mutants: results, seed: options.seed, ok: clean.passed && results.every((r) => r.killed) };
+  const cleanResult = {
+    passed: clean.passed,
+    runs: clean.runs,
+    ms: clean.ms,
+    message: clean.counterexample?.violation.message ?? null,
+  };
+  return {
+    clean: cleanResult,
+    mutants: results,
+    seed: options.seed,
+    ok: clean.passed && results.every((r) => r.killed),
+  };
 }
 
 function toResult(mutant: Mutant, report: CheckReport): MutantResult {

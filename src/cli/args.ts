@@ -13,7 +13,11 @@ export interface ParsedArgs {
   readonly flags: Record<string, string | number | boolean>;
 }
 
-export function parseArgs(argv: readonly string[], spec: Readonly<Record<string, FlagKind>>, command: string): ParsedArgs {
+export function parseArgs(
+  argv: readonly string[],
+  spec: Readonly<Record<string, FlagKind>>,
+  command: string,
+): ParsedArgs {
   const positionals: string[] = [];
   const flags: Record<string, string | number | boolean> = {};
   for (let i = 0; i < argv.length; i++) {
@@ -26,7 +30,9 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
     const kind = spec[name];
     if (!kind) {
-      const known = Object.keys(spec).map((k) => `--${k}`).join(', ');
+      const known = Object.keys(spec)
+        .map((k) => `--${k}`)
+        .join(', ');
       throw new UsageError(`sbsim ${command}: unknown option --${name}${known ? ` (known: ${known})` : ''}`);
     }
     if (kind === 'boolean') {
@@ -40,7 +46,9 @@ export function parseArgs(argv: readonly string[], spec: Readonly<Record<string,
     else {
       const value = Number(raw);
       if (!Number.isFinite(value) || (kind === 'int' && !Number.isInteger(value))) {
-        throw new UsageError(`sbsim ${command}: --${name} takes ${kind === 'int' ? 'a whole number' : 'a number'}, not "${raw}"`);
+        throw new UsageError(
+          `sbsim ${command}: --${name} takes ${kind === 'int' ? 'a whole number' : 'a number'}, not "${raw}"`,
+        );
       }
       flags[name] = value;
     }

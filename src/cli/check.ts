@@ -17,6 +17,7 @@ import { check } from '../check/check.ts';
 import { SITUATIONS } from '../check/coverage.ts';
 import type { Situation } from '../check/coverage.ts';
 import { replayFileOf } from '../replay/format.ts';
+import { ReplayFileError, validateReplayWorkload } from '../replay/read.ts';
 import { NondeterminismError, defaultReplayFileName, writeReplayFile } from '../replay/write.ts';
 import { describeFact } from '../trace/text.ts';
 import { UsageError, parseArgs } from './args.ts';
@@ -24,8 +25,19 @@ import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
 import { shellQuote } from './quote.ts';
 import { loadWorkload } from './workloads.ts';
+import type { WorkloadInput } from '../world/workload.ts';
+import { normalizeWorkload } from '../world/workload.ts';
 
-const CHECK_FLAGS = { seed: 'int', runs: 'int', time: 'number', workload: 'string', mutant: 'string', json: 'boolean', 'shrink-time': 'number', out: 'string' } as const;
+const CHECK_FLAGS = {
+  seed: 'int',
+  runs: 'int',
+  time: 'number',
+  workload: 'string',
+  mutant: 'string',
+  json: 'boolean',
+  'shrink-time': 'number',
+  out: 'string',
+} as const;
 
 /** The seed: --seed, else SBSIM_SEED, else a fresh one (always printed, so any run can be repeated). */
 export function chooseSeed(flag: unknown): number {
@@ -40,7 +52,8 @@ export function chooseSeed(flag: unknown): number {
 }
 
 function budget(flags: Record<string, unknown>, defaultTimeS: number): { runs?: number; timeMs?: number } {
-  if (flags.runs !== undefined && flags.time !== undefined) throw new UsageError('sbsim: give --runs or --time, not both');
+  if (flags.runs !== undefined && flags.time !== undefined)
+    throw new UsageError('sbsim: give --runs or --time, not both');
   if (typeof flags.runs === 'number') {
     if (flags.runs < 1) throw new UsageError('sbsim: --runs must be at least 1');
     return { runs: flags.runs };
@@ -57,9 +70,11 @@ export function checkCommand(argv: readonly string[], io: Io): number {
   let mutant: Mutant | undefined;
   if (typeof flags.mutant === 'string') {
     mutant = mutantById(flags.mutant);
-    if (!mutant) throw new UsageError(`sbsim check: no mutant "${flags.mutant}" (known: ${MUTANTS.map((m) => m.id).join(', ')})`);
+    if (!mutant)
+      throw new UsageError(`sbsim check: no mutant "${flags.mutant}" (known: ${MUTANTS.map((m) => m.id).join(', ')})`);
   }
   const workload = typeof flags.workload === 'string' ? loadWorkload(flags.workload) : undefined;
+  if (workload) fitsReplayFormat(workload, String(flags.workload));
   const b = budget(flags, 20);
   const shrinkTimeMs = typeof flags['shrink-time'] === 'number' ? flags['shrink-time'] * 1000 : undefined;
   const out = typeof flags.out === 'string' ? flags.out : undefined;
@@ -75,30 +90,64 @@ export function checkCommand(argv: readonly string[], io: Io): number {
     ...(shrinkTimeMs !== undefined ? { shrinkTimeMs } : {}),
     ...(workload ? { workload } : {}),
     ...(mutant ? { bugs: mutant.bugs } : {}),
-    onProgress: io.isTTY && !flags.json ? (p) => io.progress(`  ${p.runs} runs, ${(p.elapsedMs / 1000).toFixed(0)} s`) : undefined,
+    onProgress:
+      io.isTTY && !flags.json
+        ? (p) => io.progress(`  ${p.runs} runs, ${(p.elapsedMs / 1000).toFixed(0)} s`)
+        : undefined,
   });
   io.progress('');
-  const saved = report.counterexample ? saveReplay(report.counterexample, { seed, mutant: mutant?.id ?? null, out }, io) : undefined;
-  if (flags.json) io.out(JSON.stringify({ ...(jsonReport(report) as object), ...(report.counterexample ? { replayFile: saved ?? null } : {}) }, null, 2));
-  else {
+  const save = () =>
+    report.counterexample
+      ? saveReplay(report.counterexample, { seed, mutant: mutant?.id ?? null, out }, io)
+      : undefined;
+  if (flags.json) {
+    const saved = save();
+    io.out(
+      JSON.stringify(
+        { ...(jsonReport(report) as object), ...(report.counterexample ? { replayFile: saved ?? null } : {}) },
+        null,
+        2,
+      ),
+    );
+  } else {
     io.out(renderReport(report, io.color));
+    const saved = save();
     if (saved !== undefined) io.out(`Replay file: ${saved}\n  sbsim replay ${shellQuote(saved)}`);
   }
   return report.passed ? EXIT_OK : EXIT_VIOLATION;
 }
 
+/**
+ * A workload whose counterexample could not be saved is refused before the search: the replay format
+ * knows every field (a misspelt one would otherwise be carried along unread).
+ */
+function fitsReplayFormat(input: WorkloadInput, name: string): void {
+  try {
+    validateReplayWorkload(normalizeWorkload(input));
+  } catch (e) {
+    if (e instanceof ReplayFileError) throw new UsageError(`sbsim check: workload ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
 /** `--out` must name a file in an existing directory: checked before the search, not after it. */
 function checkOutDir(out: string): void {
   const dir = dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`sbsim check: cannot write ${out}: no directory ${dir}`);
-  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`sbsim check: --out ${out} is a directory; give a file name`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory())
+    throw new UsageError(`sbsim check: cannot write ${out}: no directory ${dir}`);
+  if (existsSync(out) && statSync(out).isDirectory())
+    throw new UsageError(`sbsim check: --out ${out} is a directory; give a file name`);
 }
 
 /**
  * Write the counterexample's replay file; the path written, or undefined when it could not be written
  * (said on stderr: the violation still stands and the exit code is still 1).
  */
-function saveReplay(cx: Counterexample, options: { seed: number; mutant: string | null; out: string | undefined }, io: Io): string | undefined {
+function saveReplay(
+  cx: Counterexample,
+  options: { seed: number; mutant: string | null; out: string | undefined },
+  io: Io,
+): string | undefined {
   const file = replayFileOf(cx, { seed: options.seed, mutant: options.mutant });
   const wanted = options.out ?? defaultReplayFileName(file);
   try {
@@ -106,7 +155,10 @@ function saveReplay(cx: Counterexample, options: { seed: number; mutant: string 
     if (written !== wanted) io.err(`sbsim check: ${wanted} already exists; wrote ${written} instead`);
     return written;
   } catch (e) {
-    if (e instanceof NondeterminismError) io.err(e.message);
+    // The harness's own nondeterminism is not a finding about the model: exit 3, nothing written.
+    if (e instanceof NondeterminismError) throw e;
+    if (e instanceof ReplayFileError)
+      io.err(`sbsim check: the counterexample cannot be saved as a replay file: ${e.message}`);
     else if (isFsError(e)) io.err(`sbsim check: could not write the replay file ${wanted}: ${e.message}`);
     else throw e;
     return undefined;
@@ -124,13 +176,21 @@ export function jsonReport(report: CheckReport): unknown {
     ...(cx
       ? {
           violation: cx.violation,
-          counterexample: { picks: cx.picks, decisions: cx.decisions, workload: cx.workload, original: cx.original, shrunk: cx.shrunk, fastCheck: cx.fastCheck },
+          counterexample: {
+            picks: cx.picks,
+            decisions: cx.decisions,
+            workload: cx.workload,
+            original: cx.original,
+            shrunk: cx.shrunk,
+            fastCheck: cx.fastCheck,
+          },
         }
       : {}),
   };
 }
 
-const pct = (n: number, d: number): string => (d === 0 ? '0%' : `${((100 * n) / d).toFixed(n === 0 || n === d ? 0 : 1)}%`);
+const pct = (n: number, d: number): string =>
+  d === 0 ? '0%' : `${((100 * n) / d).toFixed(n === 0 || n === d ? 0 : 1)}%`;
 
 export function renderReport(report: CheckReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
@@ -140,7 +200,11 @@ export function renderReport(report: CheckReport, color: boolean): string {
   lines.push(`  runs: ${report.runs}${rate} in ${(report.ms / 1000).toFixed(1)} s, seed ${report.seed}`);
   lines.push(`  steps per run: ${report.steps.min} min, ${report.steps.avg.toFixed(1)} avg, ${report.steps.max} max`);
   const bound = `  hit the step bound: ${report.boundHits} runs (${pct(report.boundHits, report.runs)})`;
-  lines.push(report.boundHits * 10 > report.runs ? c.yellow(`${bound} — raise maxSteps: a search that hits the bound explores less`) : bound);
+  lines.push(
+    report.boundHits * 10 > report.runs
+      ? c.yellow(`${bound} — raise maxSteps: a search that hits the bound explores less`)
+      : bound,
+  );
   lines.push(`  properties: ${report.properties.join(', ')}`);
   lines.push(c.bold('Situations reached'));
   for (const [key, text] of Object.entries(SITUATIONS) as [Situation, string][]) {
@@ -149,7 +213,8 @@ export function renderReport(report: CheckReport, color: boolean): string {
   }
   if (report.observations.length > 0) {
     lines.push(c.bold('Observed (documented, not violations)'));
-    for (const o of report.observations.slice(0, 6)) lines.push(`  • ${o.text}${o.count > 1 ? ` (${o.count} runs)` : ''}`);
+    for (const o of report.observations.slice(0, 6))
+      lines.push(`  • ${o.text}${o.count > 1 ? ` (${o.count} runs)` : ''}`);
   }
   const cx = report.counterexample;
   if (!cx) {

@@ -2,6 +2,8 @@
 export const EXIT_OK = 0;
 export const EXIT_VIOLATION = 1;
 export const EXIT_USAGE = 2;
+/** The harness itself failed (a machine threw, or a run did not reproduce): a bug in sbsim, not in the model under test. */
+export const EXIT_HARNESS = 3;
 
 export interface Io {
   out(text: string): void;
@@ -35,5 +37,13 @@ export function processIo(): Io {
 export function bufferIo(): Io & { readonly stdout: string[]; readonly stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), progress: () => {}, isTTY: false, color: false };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    progress: () => {},
+    isTTY: false,
+    color: false,
+  };
 }

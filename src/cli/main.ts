@@ -5,21 +5,27 @@
 import { UsageError, parseArgs } from './args.ts';
 import { checkCommand } from './check.ts';
 import type { Io } from './io.ts';
-import { EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
+import { EXIT_HARNESS, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
 import { mutantsCommand } from './mutants.ts';
 import { InputError, loadWorkload } from './workloads.ts';
 import { renderTrace } from '../trace/text.ts';
 import { runWorkload } from '../world/run.ts';
 import { WorkloadError } from '../world/workload.ts';
+import { ActorFailure } from '../world/world.ts';
+import { NondeterminismError } from '../replay/write.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
 import { benchCommand } from './bench.ts';
 import { teachCommand } from './teach.ts';
+import { replayCommand } from './replay.ts';
 
 const HELP = `sbsim — deterministic simulator and property checker for Azure Service Bus message sessions
 
 Usage:
-  sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--json]
-                property search over generated (or the given) workloads and schedules
+  sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--out FILE] [--json]
+                property search over generated (or the given) workloads and schedules; a violation
+                is shrunk and saved as a replay file (--out, else sbsim-failure-<property>-<seed>.json)
+  sbsim replay  FILE [--format text|json|mermaid|html] [--out FILE]
+                re-run a replay file and explain it (1 reproduced, 0 now runs clean, 2 bad file or model changed)
   sbsim mutants [--time S] [--json]     run the search against every mutant of the zoo
   sbsim run     [--workload NAME|FILE] [--seed N] [--json] [--brief]
                 run one workload under one seed, print its trace and final state
@@ -29,7 +35,7 @@ Usage:
   sbsim help                            this text
 
 Workloads: ${Object.keys(WORKLOADS).join(', ')} (or a JSON file)
-Exit codes: 0 all properties hold, 1 a violation was found, 2 bad usage or input.`;
+Exit codes: 0 all properties hold, 1 a violation was found, 2 bad usage or input, 3 harness error.`;
 
 export type { Io } from './io.ts';
 
@@ -49,6 +55,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return mutantsCommand(rest, io);
       case 'run':
         return runCommand(rest, io);
+      case 'replay':
+        return replayCommand(rest, io);
       case 'teach':
         return teachCommand(rest, io);
       case 'bench':
@@ -61,23 +69,46 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.err(e.message);
       return EXIT_USAGE;
     }
+    if (e instanceof ActorFailure || e instanceof NondeterminismError) {
+      io.err(`sbsim: harness error: ${e.message}`);
+      return EXIT_HARNESS;
+    }
     throw e;
   }
 }
 
 function runCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { workload: 'string', seed: 'int', json: 'boolean', brief: 'boolean' }, 'run');
+  const { flags, positionals } = parseArgs(
+    argv,
+    { workload: 'string', seed: 'int', json: 'boolean', brief: 'boolean' },
+    'run',
+  );
   if (positionals.length > 0) throw new UsageError(`sbsim run: unexpected argument "${positionals[0]}"`);
   const workload = loadWorkload(String(flags.workload ?? 'demo'));
   const seed = Number(flags.seed ?? 1);
   const result = runWorkload(workload, { seed });
   if (flags.json) {
-    io.out(JSON.stringify({ seed, steps: result.steps, hitBound: result.hitBound, decisions: result.decisions, trace: result.trace, final: result.final }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          seed,
+          steps: result.steps,
+          hitBound: result.hitBound,
+          decisions: result.decisions,
+          trace: result.trace,
+          final: result.final,
+        },
+        null,
+        2,
+      ),
+    );
     return EXIT_OK;
   }
   io.out(renderTrace(result.trace, { brief: flags.brief === true }));
   io.out('');
-  io.out(`workload ${result.workload.name}, seed ${seed}: ${result.steps} steps, ${result.decisions.length} decisions, ended at t=${result.endedAtMs}ms${result.hitBound ? ' (hit the step bound)' : ''}`);
+  io.out(
+    `workload ${result.workload.name}, seed ${seed}: ${result.steps} steps, ${result.decisions.length} decisions, ended at t=${result.endedAtMs}ms${result.hitBound ? ' (hit the step bound)' : ''}`,
+  );
   io.out('final state:');
   io.out(JSON.stringify(result.final, null, 2));
   return EXIT_OK;

@@ -18,10 +18,22 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
   const report = runMutants({
     seed,
     timeMs: time * 1000,
-    onMutant: flags.json ? undefined : (r) => io.err(`  ${r.killed ? c.green('killed') : c.red('SURVIVED')} ${r.id} ${r.slug}`),
+    onMutant: flags.json
+      ? undefined
+      : (r) => io.err(`  ${r.killed ? c.green('killed') : c.red('SURVIVED')} ${r.id} ${r.slug}`),
   });
   if (flags.json) {
-    io.out(JSON.stringify({ clean: { passed: report.clean.passed, runs: report.clean.runs }, mutants: report.mutants.map(jsonRow), seed: report.seed }, null, 2));
+    io.out(
+      JSON.stringify(
+        {
+          clean: { passed: report.clean.passed, runs: report.clean.runs },
+          mutants: report.mutants.map(jsonRow),
+          seed: report.seed,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     io.out(renderMutants(report, c));
   }
@@ -29,7 +41,16 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
 }
 
 function jsonRow(r: MutantResult): Record<string, unknown> {
-  return { id: r.id, description: r.description, killed: r.killed, property: r.property, runs: r.runs, ms: r.ms, lengthBefore: r.lengthBefore, lengthAfter: r.lengthAfter };
+  return {
+    id: r.id,
+    description: r.description,
+    killed: r.killed,
+    property: r.property,
+    runs: r.runs,
+    ms: r.ms,
+    lengthBefore: r.lengthBefore,
+    lengthAfter: r.lengthAfter,
+  };
 }
 
 export function renderMutants(report: MutantsReport, c: InstanceType<typeof Chalk>): string {
@@ -48,7 +69,9 @@ export function renderMutants(report: MutantsReport, c: InstanceType<typeof Chal
   const lines = [c.bold(fmt(header)), ...rows.map((r) => (r[2] === 'killed' ? fmt(r) : c.red(fmt(r))))];
   const killed = report.mutants.filter((r) => r.killed).length;
   lines.push('');
-  lines.push(`clean model: ${report.clean.passed ? c.green('passed') : c.red('FAILED')} ${report.clean.runs} runs in ${(report.clean.ms / 1000).toFixed(1)} s${report.clean.message ? ` — ${report.clean.message}` : ''}`);
+  lines.push(
+    `clean model: ${report.clean.passed ? c.green('passed') : c.red('FAILED')} ${report.clean.runs} runs in ${(report.clean.ms / 1000).toFixed(1)} s${report.clean.message ? ` — ${report.clean.message}` : ''}`,
+  );
   lines.push(`${killed}/${report.mutants.length} mutants killed, seed ${report.seed}`);
   return lines.join('\n');
 }

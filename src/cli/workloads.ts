@@ -15,7 +15,9 @@ export function loadWorkload(nameOrFile: string): WorkloadInput {
   try {
     text = readFileSync(nameOrFile, 'utf8');
   } catch {
-    throw new InputError(`sbsim: no workload named "${nameOrFile}" and no such file (named workloads: ${Object.keys(WORKLOADS).join(', ')})`);
+    throw new InputError(
+      `sbsim: no workload named "${nameOrFile}" and no such file (named workloads: ${Object.keys(WORKLOADS).join(', ')})`,
+    );
   }
   let parsed: unknown;
   try {
@@ -23,6 +25,7 @@ export function loadWorkload(nameOrFile: string): WorkloadInput {
   } catch (e) {
     throw new InputError(`sbsim: ${nameOrFile} is not valid JSON: ${(e as Error).message}`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InputError(`sbsim: ${nameOrFile} must hold a JSON object describing a workload`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InputError(`sbsim: ${nameOrFile} must hold a JSON object describing a workload`);
   return { name: nameOrFile, ...(parsed as WorkloadInput) };
 }

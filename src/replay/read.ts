@@ -279,8 +279,19 @@ export function validateReplay(value: unknown): ReplayFile {
   const file = replayFile(value, '$');
   checkDecisions(file.decisions);
   checkSwitches(file);
-  checkWorkloadLimits(file.workload);
+  checkWorkloadLimits(file.workload, '$.workload');
   return file;
+}
+
+/**
+ * Check a normalized workload as the reader checks a file's: every field known and typed, the entity
+ * limits kept. `sbsim check --workload FILE` runs this before searching, so that whatever it finds can
+ * be saved as a replay file. `root` names the workload in messages.
+ */
+export function validateReplayWorkload(value: Workload, root = '$'): Workload {
+  const w = workload(value, root);
+  checkWorkloadLimits(w, root);
+  return w;
 }
 
 /** `format` and `formatVersion` first, so a file of another kind or a newer version says so. */
@@ -357,13 +368,13 @@ function checkSwitches(file: ReplayFile): void {
  * The entity limits, by normalizeWorkload itself. A normalized workload names each subscription by its
  * full path, which normalizeWorkload would prefix again, so the subscriptions go back to their own names.
  */
-function checkWorkloadLimits(w: Workload): void {
+function checkWorkloadLimits(w: Workload, root: string): void {
   const topics = w.topics.map((t, ti) => ({
     name: t.name,
     subscriptions: t.subscriptions.map((s, si) => {
       const prefix = subscriptionPath(t.name, '');
       if (!s.name.startsWith(prefix)) {
-        const at = `$.workload.topics[${ti}].subscriptions[${si}].name`;
+        const at = `${root}.topics[${ti}].subscriptions[${si}].name`;
         throw new ReplayFileError(
           'invalid-workload',
           `${at} is "${s.name}"; a subscription of topic "${t.name}" is named "${prefix}<name>"`,
@@ -378,11 +389,7 @@ function checkWorkloadLimits(w: Workload): void {
     normalizeWorkload(input);
   } catch (e) {
     if (e instanceof WorkloadError)
-      throw new ReplayFileError(
-        'invalid-workload',
-        `$.workload is not a valid workload: ${e.problems.join('; ')}`,
-        '$.workload',
-      );
+      throw new ReplayFileError('invalid-workload', `${root} is not a valid workload: ${e.problems.join('; ')}`, root);
     throw e;
   }
 }

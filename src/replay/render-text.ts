@@ -10,6 +10,7 @@ import { mutantById } from '../../models/mutants/index.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';
 import type { Violation } from '../../properties/types.ts';
 import { renderStory } from '../trace/story.ts';
+import { renderReplaySwimlane } from './render-picture.ts';
 import type { Workload } from '../world/workload.ts';
 import type { ReplayFile } from './format.ts';
 import type { RenderContext } from './renderers.ts';
@@ -22,6 +23,10 @@ export function renderReplayText(result: ReplayResult, context: RenderContext): 
   lines.push(c.bold(`Replay of ${context.source}`));
   lines.push(...describeFile(file).map((l) => `  ${l}`));
   lines.push('');
+  if (result.outcome !== 'diverged') {
+    lines.push(renderReplaySwimlane(result, context));
+    lines.push('');
+  }
   const mark = result.outcome === 'diverged' ? null : (result.violation?.step ?? null);
   lines.push(
     ...renderStory(run.trace, {

@@ -6,6 +6,7 @@
 import type { ReadReplay } from './read.ts';
 import type { ReplayResult } from './replay.ts';
 import { renderReplayJson } from './render-json.ts';
+import { renderReplayHtml, renderReplayMermaid } from './render-picture.ts';
 import { renderReplayText } from './render-text.ts';
 
 export interface RenderContext {
@@ -21,6 +22,8 @@ export type ReplayRenderer = (result: ReplayResult, context: RenderContext) => s
 export const REPLAY_RENDERERS: Readonly<Record<string, ReplayRenderer>> = {
   text: renderReplayText,
   json: renderReplayJson,
+  mermaid: renderReplayMermaid,
+  html: renderReplayHtml,
 };
 
 export function rendererFor(format: string): ReplayRenderer | undefined {

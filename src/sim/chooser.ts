@@ -119,16 +119,32 @@ export class Chooser {
     const want = this.expected?.[i];
     const labels = Array.from({ length: n }, (_, k) => labelOf(k));
     const actual = { kind, name, n, labels };
-    if (!want) throw new DivergenceError(i, { i, kind, name, n: 0, pick: 0, label: '' }, actual, `the run asks for a decision (${kind} ${name}) past the ${i} recorded.`);
+    if (!want)
+      throw new DivergenceError(
+        i,
+        { i, kind, name, n: 0, pick: 0, label: '' },
+        actual,
+        `the run asks for a decision (${kind} ${name}) past the ${i} recorded.`,
+      );
     if (want.kind !== kind || want.name !== name) {
-      throw new DivergenceError(i, want, actual, `recorded ${want.kind} "${want.name}" (${want.label}), but the model now asks for ${kind} "${name}" among [${labels.join(', ')}].`);
+      throw new DivergenceError(
+        i,
+        want,
+        actual,
+        `recorded ${want.kind} "${want.name}" (${want.label}), but the model now asks for ${kind} "${name}" among [${labels.join(', ')}].`,
+      );
     }
     // Options may share a label (a consumer whose outcomes are ['complete', 'complete', 'close']): the
     // recorded index wins while it still names the recorded option, so a replay is byte-identical.
     if (labels[want.pick] === want.label) return want.pick;
     const at = labels.indexOf(want.label);
     if (at < 0) {
-      throw new DivergenceError(i, want, actual, `recorded ${kind} "${name}" picked "${want.label}", which the model no longer offers; options are [${labels.join(', ')}].`);
+      throw new DivergenceError(
+        i,
+        want,
+        actual,
+        `recorded ${kind} "${name}" picked "${want.label}", which the model no longer offers; options are [${labels.join(', ')}].`,
+      );
     }
     return at;
   }
@@ -138,7 +154,12 @@ export class Chooser {
     const actual = { kind: 'int' as const, name, n, labels: [] };
     if (!want || want.kind !== 'int' || want.name !== name || want.n !== n) {
       const rec = want ? `recorded ${want.kind} "${want.name}" over ${want.n}` : 'no decision recorded';
-      throw new DivergenceError(i, want ?? { i, kind: 'int', name, n: 0, pick: 0, label: '' }, actual, `${rec}, but the model now asks for int "${name}" over ${n} values.`);
+      throw new DivergenceError(
+        i,
+        want ?? { i, kind: 'int', name, n: 0, pick: 0, label: '' },
+        actual,
+        `${rec}, but the model now asks for int "${name}" over ${n} values.`,
+      );
     }
     return want.pick;
   }

@@ -55,13 +55,19 @@ export function describeFact(f: Fact, c: ChalkInstance = new Chalk({ level: 0 })
     case 'deadLettered':
       return c.red(`${where(f.session, f.seq)} dead-lettered: ${f.reason}`);
     case 'expired':
-      return c.red(`${where(f.session, f.seq)} expired (${f.rule === 'session' ? 'session-wide rule' : 'its own TTL'})${f.deadLettered ? ', dead-lettered' : ', dropped'}`);
+      return c.red(
+        `${where(f.session, f.seq)} expired (${f.rule === 'session' ? 'session-wide rule' : 'its own TTL'})${f.deadLettered ? ', dead-lettered' : ', dropped'}`,
+      );
     case 'closeRequested':
       return `${f.consumer} ${f.cause === 'close' ? 'closes its receiver' : f.cause === 'crash' ? 'crashed; its link drops' : 'lost its link'} on ${f.session} (lock ${f.token})`;
     case 'lockReleased':
       return `lock ${f.token} on ${f.session} released by ${f.cause} (${f.consumer})`;
     case 'lockExpired':
-      return c.red(`lock ${f.token} of ${f.consumer}${f.session ? ` on ${f.session}` : ''} expired`);
+      return c.red(
+        f.session === null
+          ? `message lock ${f.token} expired`
+          : `lock ${f.token} of ${f.consumer} on ${f.session} expired`,
+      );
     case 'lockRenewed':
       return `lock ${f.token} on ${f.session} renewed until ${f.lockedUntilMs}ms`;
     case 'stateSet':

@@ -20,7 +20,14 @@ export const standardWorkload: WorkloadInput = {
     // Abandons now and then: redelivery at the head, and the MaxDeliveryCount path.
     { id: 'c1', outcomes: ['complete', 'abandon'], processingMs: [50, 500], receiveWaitMs: 5_000 },
     // Never renews and sometimes stalls past the lock: lock expiry mid-handler.
-    { id: 'c2', outcomes: ['complete', 'stall'], stallMs: 12_000, renewal: { kind: 'none' }, processingMs: [50, 500], receiveWaitMs: 5_000 },
+    {
+      id: 'c2',
+      outcomes: ['complete', 'stall'],
+      stallMs: 12_000,
+      renewal: { kind: 'none' },
+      processingMs: [50, 500],
+      receiveWaitMs: 5_000,
+    },
     // Takes whole batches and closes with messages unsettled now and then (release, no increment).
     { id: 'c3', outcomes: ['complete', 'complete', 'close'], batch: 2, processingMs: [50, 500], receiveWaitMs: 5_000 },
   ],

@@ -5,7 +5,18 @@
  *
  * Scenario tests use this, and the @azure/service-bus-shaped facade is built on it.
  */
-import type { ActorId, BrokerError, ClientRequest, MessageSpec, ReceivedMessage, ReceiveMode, ReplyEvent, ReplyResult, SettleAction, SimEvent } from '../../models/events.ts';
+import type {
+  ActorId,
+  BrokerError,
+  ClientRequest,
+  MessageSpec,
+  ReceivedMessage,
+  ReceiveMode,
+  ReplyEvent,
+  ReplyResult,
+  SettleAction,
+  SimEvent,
+} from '../../models/events.ts';
 import { sessionActorId } from '../../models/entity.ts';
 import type { Chooser } from '../sim/chooser.ts';
 import { Chooser as ChooserClass } from '../sim/chooser.ts';
@@ -15,7 +26,10 @@ import type { Workload, WorkloadInput } from './workload.ts';
 import { normalizeWorkload } from './workload.ts';
 import { isWorkload } from './run.ts';
 
-export type Reply<K extends ReplyResult['kind']> = { ok: true; result: Extract<ReplyResult, { kind: K }> } | { ok: false; error: BrokerError } | { ok: false; error: { code: 'NoReply'; message: string } };
+export type Reply<K extends ReplyResult['kind']> =
+  | { ok: true; result: Extract<ReplyResult, { kind: K }> }
+  | { ok: false; error: BrokerError }
+  | { ok: false; error: { code: 'NoReply'; message: string } };
 
 /** A session receiver handle, as returned by a successful accept. */
 export interface SessionHandle {
@@ -66,15 +80,22 @@ export class Driver {
     this.world.run();
   }
 
-  private call<K extends ReplyResult['kind']>(client: ActorId, to: ActorId, body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>): Reply<K> {
+  private call<K extends ReplyResult['kind']>(
+    client: ActorId,
+    to: ActorId,
+    body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
+  ): Reply<K> {
     const reqId = ++this.reqId;
     const key = `${client}#${reqId}`;
     this.world.inject(to, { ...body, from: client, reqId } as ClientRequest);
     this.world.runUntil(() => this.replies.has(key));
     const reply = this.replies.get(key);
-    if (!reply) return { ok: false, error: { code: 'NoReply', message: `no reply to ${body.type} (the world went quiet)` } };
+    if (!reply)
+      return { ok: false, error: { code: 'NoReply', message: `no reply to ${body.type} (the world went quiet)` } };
     this.replies.delete(key);
-    return reply.ok ? { ok: true, result: reply.result as Extract<ReplyResult, { kind: K }> } : { ok: false, error: reply.error };
+    return reply.ok
+      ? { ok: true, result: reply.result as Extract<ReplyResult, { kind: K }> }
+      : { ok: false, error: reply.error };
   }
 
   send(client: ActorId, to: string, message: MessageSpec): Reply<'sent'> {
@@ -83,7 +104,12 @@ export class Driver {
   }
 
   /** Accept a named session, or the next available one (`sessionId` null). */
-  accept(client: ActorId, entity: string, sessionId: string | null, mode: ReceiveMode = 'peekLock'): Reply<'accepted'> & { handle?: SessionHandle } {
+  accept(
+    client: ActorId,
+    entity: string,
+    sessionId: string | null,
+    mode: ReceiveMode = 'peekLock',
+  ): Reply<'accepted'> & { handle?: SessionHandle } {
     const reply = this.call<'accepted'>(client, entityActorId(entity), { type: 'req.accept', sessionId, mode });
     if (!reply.ok) return reply;
     const { sessionId: id, token, lockedUntilMs } = reply.result;
@@ -91,20 +117,50 @@ export class Driver {
   }
 
   receive(h: SessionHandle, max = 1, waitMs = 0, mode: ReceiveMode = 'peekLock'): Reply<'received'> {
-    return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.receive', token: h.token, max, waitMs, mode });
+    return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
+      type: 'req.receive',
+      token: h.token,
+      max,
+      waitMs,
+      mode,
+    });
   }
 
   /** A plain (non-session) receive from an entity. */
-  receivePlain(client: ActorId, entity: string, max = 1, waitMs = 0, mode: ReceiveMode = 'peekLock'): Reply<'received'> {
+  receivePlain(
+    client: ActorId,
+    entity: string,
+    max = 1,
+    waitMs = 0,
+    mode: ReceiveMode = 'peekLock',
+  ): Reply<'received'> {
     return this.call(client, entityActorId(entity), { type: 'req.receive', token: null, max, waitMs, mode });
   }
 
-  settle(h: SessionHandle, message: ReceivedMessage, action: SettleAction, reason?: string, description?: string): Reply<'settled'> {
-    return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.settle', token: h.token, seq: message.seq, action, reason, description });
+  settle(
+    h: SessionHandle,
+    message: ReceivedMessage,
+    action: SettleAction,
+    reason?: string,
+    description?: string,
+  ): Reply<'settled'> {
+    return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
+      type: 'req.settle',
+      token: h.token,
+      seq: message.seq,
+      action,
+      reason,
+      description,
+    });
   }
 
   settlePlain(client: ActorId, entity: string, message: ReceivedMessage, action: SettleAction): Reply<'settled'> {
-    return this.call(client, entityActorId(entity), { type: 'req.settle', token: message.lockToken, seq: message.seq, action });
+    return this.call(client, entityActorId(entity), {
+      type: 'req.settle',
+      token: message.lockToken,
+      seq: message.seq,
+      action,
+    });
   }
 
   renew(h: SessionHandle): Reply<'renewed'> {
@@ -120,11 +176,20 @@ export class Driver {
   }
 
   receiveDeferred(h: SessionHandle, seqs: readonly number[]): Reply<'received'> {
-    return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.receiveDeferred', token: h.token, seqs });
+    return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
+      type: 'req.receiveDeferred',
+      token: h.token,
+      seqs,
+    });
   }
 
   peek(h: SessionHandle, fromSeq = 0, max = 100): Reply<'peeked'> {
-    return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.peek', token: h.token, fromSeq, max });
+    return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
+      type: 'req.peek',
+      token: h.token,
+      fromSeq,
+      max,
+    });
   }
 
   /** A plain (non-session) peek of an entity: no lock, nothing changes. */
@@ -133,12 +198,22 @@ export class Driver {
   }
 
   close(h: SessionHandle): Reply<'closed'> {
-    return this.call(h.client, sessionActorId(h.entity, h.sessionId), { type: 'req.close', token: h.token, cause: 'close' });
+    return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
+      type: 'req.close',
+      token: h.token,
+      cause: 'close',
+    });
   }
 
   /** The client's connection drops (crash or link detach): no reply is expected. */
   drop(h: SessionHandle, cause: 'crash' | 'detach'): void {
-    this.world.inject(sessionActorId(h.entity, h.sessionId), { type: 'req.close', token: h.token, cause, from: h.client, reqId: ++this.reqId });
+    this.world.inject(sessionActorId(h.entity, h.sessionId), {
+      type: 'req.close',
+      token: h.token,
+      cause,
+      from: h.client,
+      reqId: ++this.reqId,
+    });
     this.world.runUntil(() => this.world.mailCount() === 0);
   }
 }

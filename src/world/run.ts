@@ -26,7 +26,16 @@ export interface WorkloadRun extends RunResult {
 /** A normalized workload has every field filled; an input may leave most out. */
 export function isWorkload(w: Workload | WorkloadInput): w is Workload {
   const n = w as Partial<Workload>;
-  return n.switches !== undefined && typeof n.switches.sessionWideExpiry === 'boolean' && Array.isArray(n.topics) && typeof n.maxSteps === 'number' && typeof n.networkDelayMaxMs === 'number' && n.bugs !== undefined && Array.isArray(n.entities) && n.entities.every((e) => typeof e.lockDurationMs === 'number');
+  return (
+    n.switches !== undefined &&
+    typeof n.switches.sessionWideExpiry === 'boolean' &&
+    Array.isArray(n.topics) &&
+    typeof n.maxSteps === 'number' &&
+    typeof n.networkDelayMaxMs === 'number' &&
+    n.bugs !== undefined &&
+    Array.isArray(n.entities) &&
+    n.entities.every((e) => typeof e.lockDurationMs === 'number')
+  );
 }
 
 export function chooserFor(options: RunOptions): Chooser {

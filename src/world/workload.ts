@@ -5,7 +5,12 @@
  */
 import type { Bugs } from '../../models/bugs.ts';
 import type { EntityConfig, Switches } from '../../models/config.ts';
-import { LOCK_DURATION_MAX_MS, SESSION_ID_MAX_LENGTH, withEntityDefaults, withSwitchDefaults } from '../../models/config.ts';
+import {
+  LOCK_DURATION_MAX_MS,
+  SESSION_ID_MAX_LENGTH,
+  withEntityDefaults,
+  withSwitchDefaults,
+} from '../../models/config.ts';
 import type { ConsumerSpec } from '../../models/consumer.ts';
 import { OUTCOMES, withConsumerDefaults } from '../../models/consumer.ts';
 import type { MessageSpec } from '../../models/events.ts';
@@ -69,8 +74,10 @@ export class WorkloadError extends Error {
 
 export const DEFAULT_MAX_STEPS = 5_000;
 
+/** `topic/Subscriptions/sub`; a name that is already a full path is kept, so normalizing twice is harmless. */
 export function subscriptionPath(topic: string, sub: string): string {
-  return `${topic}/Subscriptions/${sub}`;
+  const prefix = `${topic}/Subscriptions/`;
+  return sub.startsWith(prefix) ? sub : `${prefix}${sub}`;
 }
 
 export function normalizeWorkload(input: WorkloadInput): Workload {
@@ -78,7 +85,9 @@ export function normalizeWorkload(input: WorkloadInput): Workload {
   const entities = (input.entities ?? [{ name: 'q' }]).map((e) => withEntityDefaults(e));
   const topics: TopicSpec[] = (input.topics ?? []).map((t) => ({
     name: t.name,
-    subscriptions: t.subscriptions.map((s) => withEntityDefaults({ ...s, kind: 'subscription', name: subscriptionPath(t.name, s.name) })),
+    subscriptions: t.subscriptions.map((s) =>
+      withEntityDefaults({ ...s, kind: 'subscription', name: subscriptionPath(t.name, s.name) }),
+    ),
   }));
   const receivable = [...entities, ...topics.flatMap((t) => t.subscriptions)];
   const names = new Set<string>();
@@ -89,17 +98,26 @@ export function normalizeWorkload(input: WorkloadInput): Workload {
   }
   const sendable = new Set([...entities.map((e) => e.name), ...topics.map((t) => t.name)]);
   const firstTarget = entities[0]?.name ?? topics[0]?.name ?? 'q';
-  const messages: SendSpec[] = (input.messages ?? []).map((m, i) => ({ ...m, to: m.to ?? firstTarget, atMs: m.atMs ?? i }));
+  const messages: SendSpec[] = (input.messages ?? []).map((m, i) => ({
+    ...m,
+    to: m.to ?? firstTarget,
+    atMs: m.atMs ?? i,
+  }));
   const ids = new Set<string>();
   for (const m of messages) {
-    if (!sendable.has(m.to)) problems.push(`message "${m.messageId}" is sent to "${m.to}", which is not a queue or topic of the workload`);
+    if (!sendable.has(m.to))
+      problems.push(`message "${m.messageId}" is sent to "${m.to}", which is not a queue or topic of the workload`);
     if (ids.has(m.messageId)) problems.push(`message id "${m.messageId}" is used twice`);
     ids.add(m.messageId);
-    if (m.sessionId !== undefined && m.sessionId.length > SESSION_ID_MAX_LENGTH) problems.push(`message "${m.messageId}" has a session id longer than ${SESSION_ID_MAX_LENGTH} characters`);
-    if (m.ttlMs !== undefined && !(m.ttlMs > 0)) problems.push(`message "${m.messageId}" has a time to live of ${m.ttlMs} ms; it must be positive`);
+    if (m.sessionId !== undefined && m.sessionId.length > SESSION_ID_MAX_LENGTH)
+      problems.push(`message "${m.messageId}" has a session id longer than ${SESSION_ID_MAX_LENGTH} characters`);
+    if (m.ttlMs !== undefined && !(m.ttlMs > 0))
+      problems.push(`message "${m.messageId}" has a time to live of ${m.ttlMs} ms; it must be positive`);
     if (!(m.atMs >= 0)) problems.push(`message "${m.messageId}" is sent at ${m.atMs} ms; times start at 0`);
   }
-  const consumers = (input.consumers ?? []).map((c) => withConsumerDefaults({ ...c, entity: c.entity ?? receivable[0]?.name ?? 'q' }));
+  const consumers = (input.consumers ?? []).map((c) =>
+    withConsumerDefaults({ ...c, entity: c.entity ?? receivable[0]?.name ?? 'q' }),
+  );
   const consumerIds = new Set<string>();
   for (const c of consumers) {
     if (consumerIds.has(c.id)) problems.push(`consumer "${c.id}" is declared twice`);
@@ -108,10 +126,12 @@ export function normalizeWorkload(input: WorkloadInput): Workload {
   }
   const faults = input.faults ?? [];
   for (const f of faults) {
-    if (!consumerIds.has(f.consumer)) problems.push(`fault ${f.kind} names consumer "${f.consumer}", which the workload does not have`);
+    if (!consumerIds.has(f.consumer))
+      problems.push(`fault ${f.kind} names consumer "${f.consumer}", which the workload does not have`);
   }
   const maxSteps = input.maxSteps ?? DEFAULT_MAX_STEPS;
-  if (!Number.isInteger(maxSteps) || maxSteps < 1) problems.push(`maxSteps must be a positive whole number, not ${maxSteps}`);
+  if (!Number.isInteger(maxSteps) || maxSteps < 1)
+    problems.push(`maxSteps must be a positive whole number, not ${maxSteps}`);
   const networkDelayMaxMs = input.networkDelayMaxMs ?? 0;
   if (!(networkDelayMaxMs >= 0)) problems.push(`networkDelayMaxMs must be 0 or more, not ${networkDelayMaxMs}`);
   if (problems.length > 0) throw new WorkloadError(problems);
@@ -131,25 +151,37 @@ export function normalizeWorkload(input: WorkloadInput): Workload {
 
 function checkEntity(e: EntityConfig, problems: string[]): void {
   if (!(e.lockDurationMs > 0 && e.lockDurationMs <= LOCK_DURATION_MAX_MS)) {
-    problems.push(`entity "${e.name}" has lockDurationMs ${e.lockDurationMs}; the service allows more than 0 and at most ${LOCK_DURATION_MAX_MS} (5 min)`);
+    problems.push(
+      `entity "${e.name}" has lockDurationMs ${e.lockDurationMs}; the service allows more than 0 and at most ${LOCK_DURATION_MAX_MS} (5 min)`,
+    );
   }
   if (!Number.isInteger(e.maxDeliveryCount) || e.maxDeliveryCount < 1) {
     problems.push(`entity "${e.name}" has maxDeliveryCount ${e.maxDeliveryCount}; the minimum is 1`);
   }
   if (e.defaultMessageTimeToLiveMs !== null && !(e.defaultMessageTimeToLiveMs > 0)) {
-    problems.push(`entity "${e.name}" has defaultMessageTimeToLiveMs ${e.defaultMessageTimeToLiveMs}; it must be positive, or null for no limit`);
+    problems.push(
+      `entity "${e.name}" has defaultMessageTimeToLiveMs ${e.defaultMessageTimeToLiveMs}; it must be positive, or null for no limit`,
+    );
   }
 }
 
 function checkConsumer(c: ConsumerSpec, entities: Set<string>, problems: string[]): void {
-  if (!entities.has(c.entity)) problems.push(`consumer "${c.id}" receives from "${c.entity}", which is not a queue or subscription of the workload`);
-  if (!(c.batch >= 1) || !(c.concurrency >= 1)) problems.push(`consumer "${c.id}" needs batch and concurrency of at least 1`);
+  if (!entities.has(c.entity))
+    problems.push(
+      `consumer "${c.id}" receives from "${c.entity}", which is not a queue or subscription of the workload`,
+    );
+  if (!(c.batch >= 1) || !(c.concurrency >= 1))
+    problems.push(`consumer "${c.id}" needs batch and concurrency of at least 1`);
   const [min, max] = c.processingMs;
-  if (!(min >= 0 && max >= min)) problems.push(`consumer "${c.id}" has processingMs [${min}, ${max}]; it must be an increasing range from 0`);
+  if (!(min >= 0 && max >= min))
+    problems.push(`consumer "${c.id}" has processingMs [${min}, ${max}]; it must be an increasing range from 0`);
   for (const o of [...c.outcomes, ...c.rules.map((r) => r.outcome)]) {
-    if (!OUTCOMES.includes(o)) problems.push(`consumer "${c.id}" has unknown outcome "${o}"; known: ${OUTCOMES.join(', ')}`);
+    if (!OUTCOMES.includes(o))
+      problems.push(`consumer "${c.id}" has unknown outcome "${o}"; known: ${OUTCOMES.join(', ')}`);
   }
   if (c.outcomes.length === 0) problems.push(`consumer "${c.id}" needs at least one outcome`);
-  if (c.renewal.kind === 'manual' && !(c.renewal.everyMs > 0)) problems.push(`consumer "${c.id}" renews every ${c.renewal.everyMs} ms; it must be positive`);
-  if (!(c.receiveWaitMs >= 0)) problems.push(`consumer "${c.id}" has receiveWaitMs ${c.receiveWaitMs}; it must be 0 or more`);
+  if (c.renewal.kind === 'manual' && !(c.renewal.everyMs > 0))
+    problems.push(`consumer "${c.id}" renews every ${c.renewal.everyMs} ms; it must be positive`);
+  if (!(c.receiveWaitMs >= 0))
+    problems.push(`consumer "${c.id}" has receiveWaitMs ${c.receiveWaitMs}; it must be 0 or more`);
 }

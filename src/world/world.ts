@@ -87,7 +87,9 @@ export interface EntityState {
 export interface WorldState {
   readonly nowMs: number;
   readonly entities: Readonly<Record<string, EntityState>>;
-  readonly consumers: Readonly<Record<string, { readonly state: string; readonly session: string | null; readonly checkpoint: string | null }>>;
+  readonly consumers: Readonly<
+    Record<string, { readonly state: string; readonly session: string | null; readonly checkpoint: string | null }>
+  >;
 }
 
 /**
@@ -104,11 +106,14 @@ export class ActorFailure extends Error {
     readonly atMs: number,
     readonly error: unknown,
   ) {
-    super(`${actor} threw while handling ${eventType} (step ${step}, t=${atMs}ms): ${error instanceof Error ? error.message : String(error)}`);
+    super(
+      `${actor} threw while handling ${eventType} (step ${step}, t=${atMs}ms): ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
-const isBrokerId = (id: ActorId): boolean => id.startsWith('session:') || id.startsWith('lock:') || id.startsWith('entity:') || id.startsWith('topic:');
+const isBrokerId = (id: ActorId): boolean =>
+  id.startsWith('session:') || id.startsWith('lock:') || id.startsWith('entity:') || id.startsWith('topic:');
 
 export const entityActorId = (name: string): ActorId => `entity:${name}`;
 export const topicActorId = (name: string): ActorId => `topic:${name}`;
@@ -146,7 +151,9 @@ export class World {
     this.chooser = options.chooser;
     this.level = options.trace ?? 'full';
     this.observer = options.observer ?? null;
-    this.renewalLoss = workload.faults.filter((f): f is Extract<Fault, { kind: 'loseRenewals' }> => f.kind === 'loseRenewals');
+    this.renewalLoss = workload.faults.filter(
+      (f): f is Extract<Fault, { kind: 'loseRenewals' }> => f.kind === 'loseRenewals',
+    );
     this.build();
   }
 
@@ -165,7 +172,9 @@ export class World {
       const subscriptions = topic.subscriptions.map((s) => entityActorId(s.name));
       this.spawn(self, topicMachine, { name: topic.name, subscriptions });
     }
-    const configs = new Map([...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)].map((e) => [e.name, e]));
+    const configs = new Map(
+      [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)].map((e) => [e.name, e]),
+    );
     for (const spec of workload.consumers) {
       const self = consumerActorId(spec.id);
       const entity = spec.entity;
@@ -209,11 +218,21 @@ export class World {
   private spawnSession(entity: string, sessionId: string): void {
     const self = sessionActorId(entity, sessionId);
     if (this.actors.has(self)) return;
-    const config = [...this.workload.entities, ...this.workload.topics.flatMap((t) => t.subscriptions)].find((e) => e.name === entity);
+    const config = [...this.workload.entities, ...this.workload.topics.flatMap((t) => t.subscriptions)].find(
+      (e) => e.name === entity,
+    );
     if (!config) return;
     const lockActor = lockActorId(entity, sessionId);
     this.spawn(lockActor, sessionLockMachine, { session: self, bugs: this.workload.bugs });
-    const input = { self, lockActor, entityActor: entityActorId(entity), sessionId, config, switches: this.workload.switches, bugs: this.workload.bugs };
+    const input = {
+      self,
+      lockActor,
+      entityActor: entityActorId(entity),
+      sessionId,
+      config,
+      switches: this.workload.switches,
+      bugs: this.workload.bugs,
+    };
     this.spawn(self, sessionMachine, input);
   }
 
@@ -371,7 +390,18 @@ export class World {
 
   private record(rec: ActorRec, event: SimEvent, from: ActorId, via: Via, before: string, after: string): void {
     if (this.level !== 'full') return;
-    this.trace.push({ k: 'deliver', step: this.steps, t: this.nowMs, actor: rec.id, ev: event.type, from: from === '' ? null : from, arg: summarize(event), via, before, after });
+    this.trace.push({
+      k: 'deliver',
+      step: this.steps,
+      t: this.nowMs,
+      actor: rec.id,
+      ev: event.type,
+      from: from === '' ? null : from,
+      arg: summarize(event),
+      via,
+      before,
+      after,
+    });
   }
 
   /** Route what the machines emitted during the last delivery. */
@@ -416,7 +446,18 @@ export class World {
     }
     if (event.type === 'req.renew' && this.renewalLost(from)) {
       if (this.level === 'full') {
-        this.trace.push({ k: 'deliver', step: this.steps, t: this.nowMs, actor: 'network', ev: 'lost', from, arg: `${event.type} to ${to}`, via: 'internal', before: '', after: '' });
+        this.trace.push({
+          k: 'deliver',
+          step: this.steps,
+          t: this.nowMs,
+          actor: 'network',
+          ev: 'lost',
+          from,
+          arg: `${event.type} to ${to}`,
+          via: 'internal',
+          before: '',
+          after: '',
+        });
       }
       return;
     }
@@ -424,7 +465,9 @@ export class World {
   }
 
   private renewalLost(from: ActorId): boolean {
-    return this.renewalLoss.some((f) => consumerActorId(f.consumer) === from && this.nowMs >= f.fromMs && this.nowMs < f.untilMs);
+    return this.renewalLoss.some(
+      (f) => consumerActorId(f.consumer) === from && this.nowMs >= f.fromMs && this.nowMs < f.untilMs,
+    );
   }
 
   private enqueue(to: ActorId, event: SimEvent, from: ActorId): void {
@@ -447,16 +490,27 @@ export class World {
     for (const rec of this.actors.values()) {
       if (!rec.ref || !rec.id.startsWith('session:')) continue;
       const ctx = rec.ref.getSnapshot().context as SessionContext;
-      const lock = this.actors.get(ctx.lockActor)?.ref?.getSnapshot() as { value: string; context: SessionLockContext } | undefined;
+      const lock = this.actors.get(ctx.lockActor)?.ref?.getSnapshot() as
+        { value: string; context: SessionLockContext } | undefined;
       const map = sessions.get(ctx.scope.entity) ?? {};
-      map[ctx.sessionId] = { messages: ctx.messages, holder: ctx.holder, state: ctx.state, lock: lock ? String(lock.value) : 'free' };
+      map[ctx.sessionId] = {
+        messages: ctx.messages,
+        holder: ctx.holder,
+        state: ctx.state,
+        lock: lock ? String(lock.value) : 'free',
+      };
       sessions.set(ctx.scope.entity, map);
     }
     for (const rec of this.actors.values()) {
       if (!rec.ref) continue;
       if (rec.id.startsWith('entity:')) {
         const ctx = rec.ref.getSnapshot().context as EntityContext;
-        entities[ctx.scope.entity] = { nextSeq: ctx.nextSeq, deadLetters: ctx.dlq, sessions: sessions.get(ctx.scope.entity) ?? {}, messages: ctx.messages };
+        entities[ctx.scope.entity] = {
+          nextSeq: ctx.nextSeq,
+          deadLetters: ctx.dlq,
+          sessions: sessions.get(ctx.scope.entity) ?? {},
+          messages: ctx.messages,
+        };
       } else if (rec.id.startsWith('consumer:')) {
         const snap = rec.ref.getSnapshot();
         const ctx = snap.context as ConsumerContext;
@@ -515,7 +569,12 @@ export function summarize(event: SimEvent): string {
   out = field(out, 'choice', e.choice);
   if (event.type === 'reply') {
     const r = event as ReplyEvent;
-    out = part(out, r.ok ? `ok ${r.result.kind}${r.result.kind === 'received' ? `[${r.result.messages.map(seqOf).join(',')}]` : ''}` : `error ${r.error.code}`);
+    out = part(
+      out,
+      r.ok
+        ? `ok ${r.result.kind}${r.result.kind === 'received' ? `[${r.result.messages.map(seqOf).join(',')}]` : ''}`
+        : `error ${r.error.code}`,
+    );
   }
   if (event.type === 'req.send' || event.type === 'session.enqueue') {
     const m = (e.message ?? {}) as { messageId?: string; seq?: number };

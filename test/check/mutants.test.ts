@@ -14,19 +14,28 @@ const RUNS = 600;
 const byId = new Map(ALL_PROPERTIES.map((p) => [p.id, p]));
 
 describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
-  it.each(MUTANTS.map((m) => [m.id, m.slug, m] as const))('%s %s: killed, and caught by its property alone', (_id, _slug, mutant) => {
-    const report = check({ seed, runs: RUNS, shrinkTimeMs: 2_000, bugs: mutant.bugs });
-    expect(report.passed, `${mutant.id} survived ${report.runs} runs`).toBe(false);
-    const cx = report.counterexample;
-    expect(cx?.violation.message.length).toBeGreaterThan(20);
-    // Shrinking never leaves a longer schedule than the first failure.
-    expect(cx?.shrunk.decisions).toBeLessThanOrEqual(cx?.original.decisions ?? 0);
+  it.each(MUTANTS.map((m) => [m.id, m.slug, m] as const))(
+    '%s %s: killed, and caught by its property alone',
+    (_id, _slug, mutant) => {
+      const report = check({ seed, runs: RUNS, shrinkTimeMs: 2_000, bugs: mutant.bugs });
+      expect(report.passed, `${mutant.id} survived ${report.runs} runs`).toBe(false);
+      const cx = report.counterexample;
+      expect(cx?.violation.message.length).toBeGreaterThan(20);
+      // Shrinking never leaves a longer schedule than the first failure.
+      expect(cx?.shrunk.decisions).toBeLessThanOrEqual(cx?.original.decisions ?? 0);
 
-    const property = byId.get(mutant.expectedProperty);
-    expect(property, `no property ${mutant.expectedProperty}`).toBeDefined();
-    const alone = check({ seed, runs: RUNS, shrinkTimeMs: 200, bugs: mutant.bugs, properties: property ? [property] : [] });
-    expect(alone.passed, `${mutant.expectedProperty} alone did not catch ${mutant.id}`).toBe(false);
-  });
+      const property = byId.get(mutant.expectedProperty);
+      expect(property, `no property ${mutant.expectedProperty}`).toBeDefined();
+      const alone = check({
+        seed,
+        runs: RUNS,
+        shrinkTimeMs: 200,
+        bugs: mutant.bugs,
+        properties: property ? [property] : [],
+      });
+      expect(alone.passed, `${mutant.expectedProperty} alone did not catch ${mutant.id}`).toBe(false);
+    },
+  );
 
   it('every property is the designated catcher of at least one mutant', () => {
     const designated = new Set(MUTANTS.map((m) => m.expectedProperty));

@@ -180,7 +180,7 @@ export class Script {
   processed(session: string | null, seq: number, consumer: string, outcome = 'complete'): this {
     const messageId = this.sentFacts.get(`${this.entity}|${seq}`)?.messageId ?? `m${seq}`;
     return this.fact(
-      { kind: 'processed', consumer: actor(consumer), session, seq, messageId, outcome },
+      { kind: 'processed', entity: 'q', consumer: actor(consumer), session, seq, messageId, outcome },
       actor(consumer),
     );
   }

@@ -187,6 +187,16 @@ describe('sbsim check writes a replay file', () => {
     expect(readdirSync(dir).sort()).toEqual(['cx-2.json', 'cx.json']);
   });
 
+  it('a workload file with a field the replay format does not know is refused before the search', () => {
+    const path = fileWith(
+      JSON.stringify({ messages: [{ messageId: 'm1', sessionId: 's1', note: 'hi' }], consumers: [{ id: 'c1' }] }),
+      'w.json',
+    );
+    expect(() => checkCommand(['--workload', path, '--runs', '1'], bufferIo())).toThrow(
+      /workload .*w\.json: \$\.messages\[0\]\.note is not a field sbsim knows/,
+    );
+  });
+
   it('--out into a directory that does not exist is a usage error before any search', () => {
     expect(() => checkCommand(['--runs', '1', '--out', join(tempDir(), 'no', 'cx.json')], bufferIo())).toThrow(
       /no directory/,

@@ -21,6 +21,8 @@ describe('driver', () => {
     const again = d.accept(b, 'q', 's1');
     expect(again.ok).toBe(true);
     const redelivered = d.receive(again.handle!);
-    expect(redelivered.ok && redelivered.result.messages.map((m) => [m.messageId, m.deliveryCount])).toEqual([['m1', 1]]);
+    expect(redelivered.ok && redelivered.result.messages.map((m) => [m.messageId, m.deliveryCount])).toEqual([
+      ['m1', 1],
+    ]);
   });
 });

@@ -1,0 +1,37 @@
+/**
+ * The public API of sbsim: run workloads, drive the simulated broker one command at a time, check the
+ * properties, render traces. Everything here is deterministic given a seed or a decision list.
+ */
+export { runWorkload, chooserFor } from './world/run.ts';
+export type { RunOptions, WorkloadRun } from './world/run.ts';
+export { Driver } from './world/driver.ts';
+export type { Reply, SessionHandle } from './world/driver.ts';
+export { World, ActorFailure } from './world/world.ts';
+export type { RunResult, WorldState, EntityState, SessionState } from './world/world.ts';
+export { normalizeWorkload, WorkloadError } from './world/workload.ts';
+export type { Workload, WorkloadInput, Fault, SendSpec } from './world/workload.ts';
+export { Chooser, DivergenceError } from './sim/chooser.ts';
+export type { Decision, DecisionKind } from './sim/chooser.ts';
+
+export { check } from './check/check.ts';
+export type { CheckOptions, CheckReport, Counterexample } from './check/check.ts';
+export { runMutants } from './check/mutants.ts';
+export { SITUATIONS, situationsOf } from './check/coverage.ts';
+export { ALL_PROPERTIES } from '../properties/index.ts';
+export type { Property, RunRecord, Violation } from '../properties/types.ts';
+export { workloadArb } from '../properties/arbitraries/workload.ts';
+export { scheduleArb } from '../properties/arbitraries/schedule.ts';
+export { MUTANTS, mutantById } from '../models/mutants/index.ts';
+export type { Mutant } from '../models/mutants/index.ts';
+
+export { SCENARIOS, scenarioById } from './scenarios/index.ts';
+export { renderTrace, describeFact } from './trace/text.ts';
+export { renderSwimlane } from './trace/swimlane.ts';
+export { renderMermaid } from './trace/mermaid.ts';
+export { renderHtml } from './trace/html.ts';
+export type { TraceEvent, FactEvent, DeliveryEvent } from './trace/types.ts';
+
+export { SWITCH_DEFAULTS, ENTITY_DEFAULTS } from '../models/config.ts';
+export type { EntityConfig, Switches } from '../models/config.ts';
+export type { ConsumerSpec, Outcome, RenewalPolicy } from '../models/consumer.ts';
+export type { Fact, MessageSpec, ReceivedMessage, ErrorCode, SettleAction } from '../models/events.ts';
