@@ -74,6 +74,7 @@ export interface CheckReport {
   readonly boundHits: number;
   readonly coverage: Readonly<Record<Situation, number>>;
   /** Documented losses of order and other notes the properties report without failing. */
+  /** Grouped by kind (ids and numbers aside): one example each, and how many runs showed that kind. */
   readonly observations: readonly { readonly text: string; readonly count: number }[];
   readonly properties: readonly string[];
   readonly counterexample?: Counterexample;
@@ -123,6 +124,16 @@ function cutAtViolation(
   return cut.violation?.property === whole.violation?.property ? cut : whole;
 }
 
+/** What kind of observation a note is: the note with its ids, numbers and times taken out. */
+function observationKind(note: string): string {
+  return note
+    .replace(/consumer:\S+/g, 'C')
+    .replace(/\b[\w-]+#\d+/g, 'M')
+    .replace(/\(m\d+\)/g, '')
+    .replace(/session \S+:/g, 'session:')
+    .replace(/\d+/g, 'N');
+}
+
 function smaller(a: Outcome, b: Outcome): boolean {
   const key = (o: Outcome) => [
     o.steps,
@@ -154,7 +165,7 @@ export function check(options: CheckOptions): CheckReport {
   if (options.workload) normalizeWorkload(options.workload);
   const started = Date.now();
   const coverage = Object.fromEntries(Object.keys(SITUATIONS).map((k) => [k, 0])) as Record<Situation, number>;
-  const observations = new Map<string, number>();
+  const observations = new Map<string, { text: string; count: number }>();
   let runs = 0;
   let boundHits = 0;
   let stepsMin = Infinity;
@@ -172,8 +183,12 @@ export function check(options: CheckOptions): CheckReport {
       if (outcome.record.hitBound) boundHits++;
       const facts = outcome.record.trace.flatMap((e) => (e.k === 'fact' ? [e.fact as Fact] : []));
       for (const s of situationsOf(facts)) coverage[s]++;
-      for (const p of properties)
-        for (const note of p.observe?.(outcome.record) ?? []) observations.set(note, (observations.get(note) ?? 0) + 1);
+      const kinds = new Map<string, string>();
+      for (const p of properties) for (const note of p.observe?.(outcome.record) ?? []) kinds.set(observationKind(note), note);
+      for (const [kind, note] of kinds) {
+        const seen = observations.get(kind);
+        observations.set(kind, { text: seen?.text ?? note, count: (seen?.count ?? 0) + 1 });
+      }
       if (options.onProgress && runs % 50 === 0) options.onProgress({ runs, elapsedMs: Date.now() - started });
     }
     return outcome.violation === undefined;
@@ -196,7 +211,7 @@ export function check(options: CheckOptions): CheckReport {
     steps: { min: runs === 0 ? 0 : stepsMin, avg: runs === 0 ? 0 : stepsSum / runs, max: stepsMax },
     boundHits,
     coverage,
-    observations: [...observations].map(([text, count]) => ({ text, count })).sort((a, b) => b.count - a.count),
+    observations: [...observations.values()].sort((a, b) => b.count - a.count),
     properties: properties.map((p) => p.id),
   };
   if (!explored.failed || !explored.counterexample || explored.counterexamplePath === null)

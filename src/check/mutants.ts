@@ -19,7 +19,7 @@ export interface MutantResult {
   readonly runs: number;
   /** Wall-clock ms to the first failure. */
   readonly ms: number;
-  /** Decisions in the first failing run, and after shrinking. */
+  /** Length of the counterexample in scheduling steps: the first failing run, and after shrinking (cut at the violation). */
   readonly lengthBefore: number | null;
   readonly lengthAfter: number | null;
   readonly message: string | null;
@@ -39,8 +39,9 @@ export interface MutantsReport {
 
 export interface MutantsOptions {
   readonly seed: number;
-  /** Exploration budget per mutant, and for the clean model, in ms. */
-  readonly timeMs: number;
+  /** Exploration budget per mutant, and for the clean model: wall-clock ms, or a number of runs (deterministic). */
+  readonly timeMs?: number;
+  readonly runs?: number;
   readonly shrinkTimeMs?: number;
   readonly mutants?: readonly Mutant[];
   readonly onMutant?: (result: MutantResult) => void;
@@ -51,7 +52,7 @@ export function runMutants(options: MutantsOptions): MutantsReport {
   for (const mutant of options.mutants ?? MUTANTS) {
     const report = check({
       seed: options.seed,
-      timeMs: options.timeMs,
+      ...budgetOf(options),
       shrinkTimeMs: options.shrinkTimeMs ?? 5_000,
       bugs: mutant.bugs,
     });
@@ -59,7 +60,7 @@ export function runMutants(options: MutantsOptions): MutantsReport {
     results.push(result);
     options.onMutant?.(result);
   }
-  const clean = check({ seed: options.seed, timeMs: options.timeMs });
+  const clean = check({ seed: options.seed, ...budgetOf(options) });
   const cleanResult = {
     passed: clean.passed,
     runs: clean.runs,
@@ -74,6 +75,10 @@ export function runMutants(options: MutantsOptions): MutantsReport {
   };
 }
 
+function budgetOf(options: MutantsOptions): { runs?: number; timeMs?: number } {
+  return options.runs !== undefined ? { runs: options.runs } : { timeMs: options.timeMs ?? 10_000 };
+}
+
 function toResult(mutant: Mutant, report: CheckReport): MutantResult {
   const cx = report.counterexample;
   return {
@@ -85,8 +90,8 @@ function toResult(mutant: Mutant, report: CheckReport): MutantResult {
     expectedProperty: mutant.expectedProperty,
     runs: report.runs,
     ms: report.exploreMs,
-    lengthBefore: cx?.original.decisions ?? null,
-    lengthAfter: cx?.shrunk.decisions ?? null,
+    lengthBefore: cx?.original.steps ?? null,
+    lengthAfter: cx?.shrunk.steps ?? null,
     message: cx?.violation.message ?? null,
   };
 }

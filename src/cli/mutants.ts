@@ -1,23 +1,38 @@
 import { Chalk } from 'chalk';
 import type { MutantResult, MutantsReport } from '../check/mutants.ts';
 import { runMutants } from '../check/mutants.ts';
+import { MUTANTS, mutantById } from '../../models/mutants/index.ts';
+import type { Mutant } from '../../models/mutants/index.ts';
 import { UsageError, parseArgs } from './args.ts';
 import { chooseSeed } from './check.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
 
-/** `sbsim mutants [--time S] [--seed N] [--json]`: exit 0 only when every mutant is killed and the clean model passes. */
+/**
+ * `sbsim mutants [--time S | --runs N] [--seed N] [--only IDS] [--json]`: exit 0 only when every mutant is
+ * killed and the clean model passes.
+ */
 export function mutantsCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { time: 'number', seed: 'int', json: 'boolean' }, 'mutants');
+  const { flags, positionals } = parseArgs(
+    argv,
+    { time: 'number', runs: 'int', seed: 'int', only: 'string', json: 'boolean' },
+    'mutants',
+  );
   if (positionals.length > 0) throw new UsageError(`sbsim mutants: unexpected argument "${positionals[0]}"`);
+  if (flags.time !== undefined && flags.runs !== undefined) throw new UsageError('sbsim mutants: give --time or --runs, not both');
   const time = typeof flags.time === 'number' ? flags.time : 10;
   if (!(time > 0)) throw new UsageError('sbsim mutants: --time must be a positive number of seconds');
+  const runs = typeof flags.runs === 'number' ? flags.runs : undefined;
+  if (runs !== undefined && runs < 1) throw new UsageError('sbsim mutants: --runs must be at least 1');
+  const mutants = typeof flags.only === 'string' ? selectMutants(flags.only) : MUTANTS;
   const seed = chooseSeed(flags.seed);
   const c = new Chalk({ level: io.color ? 1 : 0 });
-  if (!flags.json) io.err(`sbsim mutants: seed ${seed}, up to ${time} s of search per mutant`);
+  const budget = runs !== undefined ? `${runs} runs` : `up to ${time} s of search`;
+  if (!flags.json) io.err(`sbsim mutants: seed ${seed}, ${budget} per mutant and for the clean model`);
   const report = runMutants({
     seed,
-    timeMs: time * 1000,
+    mutants,
+    ...(runs !== undefined ? { runs } : { timeMs: time * 1000 }),
     onMutant: flags.json
       ? undefined
       : (r) => io.err(`  ${r.killed ? c.green('killed') : c.red('SURVIVED')} ${r.id} ${r.slug}`),
@@ -38,6 +53,14 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
     io.out(renderMutants(report, c));
   }
   return report.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+function selectMutants(list: string): Mutant[] {
+  return list.split(',').map((id) => {
+    const m = mutantById(id.trim());
+    if (!m) throw new UsageError(`sbsim mutants: no mutant "${id.trim()}" (known: ${MUTANTS.map((x) => x.id).join(', ')})`);
+    return m;
+  });
 }
 
 function jsonRow(r: MutantResult): Record<string, unknown> {
@@ -63,7 +86,7 @@ export function renderMutants(report: MutantsReport, c: InstanceType<typeof Chal
     `${r.ms} ms`,
     r.lengthBefore === null ? '-' : `${r.lengthBefore} → ${r.lengthAfter}`,
   ]);
-  const header = ['id', 'mutant', 'result', 'caught by', 'runs', 'time', 'decisions'];
+  const header = ['id', 'mutant', 'result', 'caught by', 'runs', 'time', 'steps'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const fmt = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ');
   const lines = [c.bold(fmt(header)), ...rows.map((r) => (r[2] === 'killed' ? fmt(r) : c.red(fmt(r))))];

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { bufferIo, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from '../../src/cli/io.ts';
+import { main } from '../../src/cli/main.ts';
+
+async function sbsim(...argv: string[]) {
+  const io = bufferIo();
+  const code = await main(argv, io);
+  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
+}
+
+describe('sbsim (the command)', () => {
+  it('help lists every command of the CLI contract', async () => {
+    const r = await sbsim('help');
+    expect(r.code).toBe(EXIT_OK);
+    for (const c of ['check', 'replay', 'teach', 'mutants', 'bench', 'run']) expect(r.out).toContain(`sbsim ${c}`);
+  });
+
+  it('an unknown command or option is a usage error: exit 2, one line on stderr', async () => {
+    for (const argv of [
+      ['frobnicate'],
+      ['check', '--bogus'],
+      ['check', '--runs', '0'],
+      ['check', '--runs', 'x'],
+      ['check', '--runs', '5', '--time', '5'],
+      ['check', '--mutant', 'M99'],
+      ['check', '--workload', 'no-such-workload'],
+      ['run', 'extra'],
+      ['mutants', '--only', 'M99'],
+    ]) {
+      const r = await sbsim(...argv);
+      expect(r.code, argv.join(' ')).toBe(EXIT_USAGE);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.out).toBe('');
+    }
+  });
+
+  it('check on a named workload: the summary, the seed, the situations, exit 0', async () => {
+    const r = await sbsim('check', '--workload', 'standard', '--runs', '30', '--seed', '4');
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.err).toContain('seed 4');
+    expect(r.out).toContain('runs: 30');
+    expect(r.out).toContain('Situations reached');
+    expect(r.out).toContain('All 8 properties hold over 30 runs.');
+  });
+
+  it('check --json: machine-readable report with coverage', async () => {
+    const r = await sbsim('check', '--workload', 'demo', '--runs', '10', '--seed', '1', '--json');
+    expect(r.code).toBe(EXIT_OK);
+    const report = JSON.parse(r.out) as { passed: boolean; runs: number; coverage: Record<string, number> };
+    expect(report.passed).toBe(true);
+    expect(report.runs).toBe(10);
+    expect(Object.keys(report.coverage)).toContain('lockLostMidHandler');
+  });
+
+  it('mutants --json: the documented shape; exit 0 when every chosen mutant is killed and the clean model passes', async () => {
+    const r = await sbsim('mutants', '--runs', '150', '--only', 'M05,M12', '--seed', '1', '--json');
+    expect(r.code).toBe(EXIT_OK);
+    const report = JSON.parse(r.out) as {
+      clean: { passed: boolean; runs: number };
+      mutants: Record<string, unknown>[];
+    };
+    expect(report.clean).toEqual({ passed: true, runs: 150 });
+    expect(report.mutants.map((m) => Object.keys(m).sort())).toEqual(
+      Array(2).fill(['description', 'id', 'killed', 'lengthAfter', 'lengthBefore', 'ms', 'property', 'runs'].sort()),
+    );
+    expect(report.mutants.map((m) => [m.id, m.killed])).toEqual([
+      ['M05', true],
+      ['M12', true],
+    ]);
+  });
+
+  it('check --mutant: a violation is exit 1', async () => {
+    const dir = await import('node:fs').then((fs) =>
+      fs.mkdtempSync(`${(process.env.TMPDIR ?? '/tmp').replace(/\/$/, '')}/sbsim-cli-`),
+    );
+    const r = await sbsim(
+      'check',
+      '--mutant',
+      'M06',
+      '--runs',
+      '200',
+      '--seed',
+      '1',
+      '--out',
+      `${dir}/m06.json`,
+      '--shrink-time',
+      '2',
+    );
+    expect(r.code).toBe(EXIT_VIOLATION);
+    expect(r.out).toContain('Violation of delivery-count');
+    expect(r.out.trim().split('\n').slice(-1)[0]).toContain(`sbsim replay ${dir}/m06.json`);
+  });
+
+  it('run prints a trace and the final state', async () => {
+    const r = await sbsim('run', '--workload', 'demo', '--seed', '2', '--brief');
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.out).toContain('final state:');
+    expect(r.out).toContain('holds session');
+  });
+});
