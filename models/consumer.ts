@@ -20,6 +20,7 @@ import type {
   ReplyResult,
 } from './events.ts';
 import { nowOf } from './events.ts';
+import { enqueueStep } from './step.ts';
 
 /** What the handler does with a message once processing ends. */
 export type Outcome = 'complete' | 'abandon' | 'defer' | 'deadLetter' | 'crash' | 'close' | 'stall';
@@ -585,9 +586,7 @@ export const consumerMachine = setup({
   },
   actions: {
     apply: enqueueActions(({ context, event, enqueue }) => {
-      const out = handle(context, event);
-      if (Object.keys(out.patch).length > 0) enqueue.assign(out.patch);
-      for (const fx of out.fx) enqueue.emit(fx);
+      enqueueStep(enqueue, handle(context, event));
     }),
     scheduleStart: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({ type: 'fx.timer', key: 'start', atMs: context.spec.startAtMs, event: { type: 'consumer.start' } });

@@ -23,6 +23,7 @@ import type {
   StoredMessage,
 } from './events.ts';
 import { nowOf } from './events.ts';
+import { enqueueStep } from './step.ts';
 import { deadLetter, expireDue, expiresAt } from './expiry.ts';
 import type { Scope } from './settlement.ts';
 import { countByState, releaseLocked, settle, take, view } from './settlement.ts';
@@ -520,9 +521,7 @@ export const entityMachine = setup({
   },
   actions: {
     apply: enqueueActions(({ context, event, enqueue }) => {
-      const out = handle(context, event);
-      if (Object.keys(out.patch).length > 0) enqueue.assign(out.patch);
-      for (const fx of out.fx) enqueue.emit(fx);
+      enqueueStep(enqueue, handle(context, event));
     }),
     startGc: enqueueActions(({ context, enqueue }) => {
       if (context.scope.switches.expiryTrigger !== 'gcTick') return;

@@ -22,6 +22,7 @@ import type {
   StoredMessage,
 } from './events.ts';
 import { nowOf } from './events.ts';
+import { enqueueStep } from './step.ts';
 import { expire, expireDue, isExpired } from './expiry.ts';
 import type { Scope } from './settlement.ts';
 import { countByState, releaseLocked, settle, take, view } from './settlement.ts';
@@ -724,9 +725,7 @@ export const sessionMachine = setup({
   actions: {
     /** Every event goes through `handle`: a pure (context, event) → (patch, effects). */
     apply: enqueueActions(({ context, event, enqueue }) => {
-      const out = handle(context, event);
-      if (Object.keys(out.patch).length > 0) enqueue.assign(out.patch);
-      for (const fx of out.fx) enqueue.emit(fx);
+      enqueueStep(enqueue, handle(context, event));
     }),
   },
   guards: {
