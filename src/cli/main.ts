@@ -1,6 +1,6 @@
 /**
  * The `sbsim` command. Exit codes: 0 all properties hold / the schedule ran clean; 1 a violation was
- * found or reproduced; 2 bad usage or bad input.
+ * found or reproduced; 2 bad usage or bad input; 3 a harness error (a bug in sbsim itself).
  */
 import { UsageError, parseArgs } from './args.ts';
 import { checkCommand } from './check.ts';
@@ -21,9 +21,14 @@ import { replayCommand } from './replay.ts';
 const HELP = `sbsim — deterministic simulator and property checker for Azure Service Bus message sessions
 
 Usage:
-  sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--out FILE] [--json]
+  sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--strategy S]
+                [--pct-depth D] [--out FILE] [--json] [--workers N] [--shard I/N] [--shrink-time S]
                 property search over generated (or the given) workloads and schedules; a violation
                 is shrunk and saved as a replay file (--out, else sbsim-failure-<property>-<seed>.json)
+                --strategy list (default: shrinkable decision lists) | random (seeded random walks)
+                  | pct (actor priorities with D-1 change points, default D 3) | portfolio (a mix)
+                --workers N: N searches in parallel, seeds seed..seed+N-1, --runs split between them
+                --shard I/N: part I of N of one search (seed + I-1, ceil(runs/N) runs), for CI machines
   sbsim replay  FILE [--format text|json|mermaid|html] [--out FILE]
                 re-run a replay file and explain it (1 reproduced, 0 now runs clean, 2 bad file or model changed)
   sbsim mutants [--time S] [--json]     run the search against every mutant of the zoo
@@ -73,7 +78,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       io.err(`sbsim: harness error: ${e.message}`);
       return EXIT_HARNESS;
     }
-    throw e;
+    // Anything else is a bug in sbsim: never let it pass for a violation (exit 1).
+    io.err(`sbsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    return EXIT_HARNESS;
   }
 }
 
@@ -104,7 +111,7 @@ function runCommand(argv: readonly string[], io: Io): number {
     );
     return EXIT_OK;
   }
-  io.out(renderTrace(result.trace, { brief: flags.brief === true }));
+  io.out(renderTrace(result.trace, { brief: flags.brief === true, color: io.color }));
   io.out('');
   io.out(
     `workload ${result.workload.name}, seed ${seed}: ${result.steps} steps, ${result.decisions.length} decisions, ended at t=${result.endedAtMs}ms${result.hitBound ? ' (hit the step bound)' : ''}`,

@@ -25,6 +25,8 @@ export function replayCommand(argv: readonly string[], io: Io): number {
   } catch (e) {
     if (e instanceof UsageError) io.err(e.message);
     else if (e instanceof ReplayFileError || e instanceof ReplayExistsError) io.err(`sbsim replay: ${e.message}`);
+    else if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string' && 'syscall' in e)
+      io.err(`sbsim replay: could not write the output: ${e.message}`);
     else throw e;
     return EXIT_USAGE;
   }
@@ -49,6 +51,7 @@ function replayOrThrow(argv: readonly string[], io: Io): number {
   const result = replay(file);
   if (result.outcome === 'diverged') {
     io.err(divergenceLine(source, result));
+    if (format === 'json') io.out(render(result, { color: false, source, warnings }));
     return EXIT_USAGE;
   }
   const text = render(result, { color: out === undefined && io.color, source, warnings });

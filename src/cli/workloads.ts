@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { ReplayFileError } from '../replay/errors.ts';
+import { validateReplayWorkload } from '../replay/read.ts';
 import type { WorkloadInput } from '../world/workload.ts';
+import { WorkloadError, normalizeWorkload } from '../world/workload.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
 
 /** Bad input: unreadable, invalid or incompatible files. Exit 2, one clear line. */
@@ -27,5 +30,14 @@ export function loadWorkload(nameOrFile: string): WorkloadInput {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
     throw new InputError(`sbsim: ${nameOrFile} must hold a JSON object describing a workload`);
-  return { name: nameOrFile, ...(parsed as WorkloadInput) };
+  const workload = { name: nameOrFile, ...(parsed as WorkloadInput) };
+  // The same strict check as a replay file's workload: a misspelt field is an error, not silently ignored.
+  try {
+    validateReplayWorkload(normalizeWorkload(workload));
+  } catch (e) {
+    if (e instanceof WorkloadError || e instanceof ReplayFileError)
+      throw new InputError(`sbsim: workload ${nameOrFile}: ${e.message}`);
+    throw e;
+  }
+  return workload;
 }

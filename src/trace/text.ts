@@ -1,6 +1,6 @@
 /**
  * Plain-text rendering of a trace: one line per delivery, facts indented beneath the step that
- * produced them. Colour comes from chalk and switches itself off for NO_COLOR and non-TTY output.
+ * produced them. Colour only when asked for (the CLI asks on a TTY without NO_COLOR).
  */
 import type { ChalkInstance } from 'chalk';
 import { Chalk } from 'chalk';
@@ -8,14 +8,14 @@ import type { Fact } from '../../models/events.ts';
 import type { TraceEvent } from './types.ts';
 
 export interface TextOptions {
-  /** Force colour on or off; by default chalk decides from the terminal and NO_COLOR. */
+  /** ANSI colour; off by default: a pure function does not look at the terminal. */
   readonly color?: boolean;
   /** Leave out broker-internal hand-offs (entity ↔ session ↔ lock). */
   readonly brief?: boolean;
 }
 
 export function renderTrace(trace: readonly TraceEvent[], options: TextOptions = {}): string {
-  const c = options.color === undefined ? new Chalk() : new Chalk({ level: options.color ? 1 : 0 });
+  const c = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
   for (const e of trace) {
     if (e.k === 'fact') {

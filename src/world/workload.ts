@@ -80,7 +80,31 @@ export function subscriptionPath(topic: string, sub: string): string {
   return sub.startsWith(prefix) ? sub : `${prefix}${sub}`;
 }
 
+/** The shape a workload must have before its values can be checked: lists are lists of objects. */
+function shapeProblems(input: unknown): string[] {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return ['a workload must be a JSON object'];
+  const w = input as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of ['entities', 'topics', 'messages', 'consumers', 'faults'] as const) {
+    const list = w[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) problems.push(`"${key}" must be a list, not ${JSON.stringify(list)}`);
+    else if (list.some((x) => typeof x !== 'object' || x === null || Array.isArray(x)))
+      problems.push(`every entry of "${key}" must be an object`);
+  }
+  for (const t of Array.isArray(w.topics) ? w.topics : []) {
+    const subs = (t as { subscriptions?: unknown } | null)?.subscriptions;
+    if (!Array.isArray(subs) || subs.some((x) => typeof x !== 'object' || x === null))
+      problems.push('every topic needs a list of subscription objects');
+  }
+  if (w.switches !== undefined && (typeof w.switches !== 'object' || w.switches === null || Array.isArray(w.switches)))
+    problems.push('"switches" must be an object');
+  return problems;
+}
+
 export function normalizeWorkload(input: WorkloadInput): Workload {
+  const shape = shapeProblems(input);
+  if (shape.length > 0) throw new WorkloadError(shape);
   const problems: string[] = [];
   const entities = (input.entities ?? [{ name: 'q' }]).map((e) => withEntityDefaults(e));
   const topics: TopicSpec[] = (input.topics ?? []).map((t) => ({
