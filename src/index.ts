@@ -10,11 +10,16 @@ export { World, ActorFailure } from './world/world.ts';
 export type { RunResult, WorldState, EntityState, SessionState } from './world/world.ts';
 export { normalizeWorkload, WorkloadError } from './world/workload.ts';
 export type { Workload, WorkloadInput, Fault, SendSpec } from './world/workload.ts';
-export { Chooser, DivergenceError } from './sim/chooser.ts';
-export type { Decision, DecisionKind } from './sim/chooser.ts';
+export { Chooser, DivergenceError, seededSource, listSource } from './sim/chooser.ts';
+export type { Decision, DecisionKind, PickSource } from './sim/chooser.ts';
+export { PctSource, pctSource } from './sim/pct.ts';
+export type { PctOptions } from './sim/pct.ts';
 
 export { check } from './check/check.ts';
 export type { CheckOptions, CheckReport, Counterexample } from './check/check.ts';
+export { checkParallel } from './check/parallel.ts';
+export { STRATEGIES } from './check/strategy.ts';
+export type { Strategy } from './check/strategy.ts';
 export { runMutants } from './check/mutants.ts';
 export { SITUATIONS, situationsOf } from './check/coverage.ts';
 export { ALL_PROPERTIES } from '../properties/index.ts';

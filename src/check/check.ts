@@ -1,10 +1,12 @@
 /**
- * The property check: fast-check generates workloads and schedules (decision lists), the world runs
- * each one, every property is checked over its trace, and a failure is shrunk — schedule and workload
- * together — to a small counterexample.
+ * The property check: fast-check generates workloads and schedules (decision lists, or seeds for the
+ * random and PCT strategies), the world runs each one, every property is checked over its trace, and a
+ * failure is shrunk — schedule and workload together — to a small counterexample.
  *
  * Two phases, so shrinking has a budget of its own: exploration ends on the first failure
- * (`endOnFailure`), then fast-check replays that failure from its path and shrinks it.
+ * (`endOnFailure`), then fast-check replays that failure from its path and shrinks it. The phases are
+ * separate functions (`explore`, `finish`) so that parallel workers (parallel.ts) can explore and the
+ * main thread merge their statistics and shrink the first failure.
  */
 import fc from 'fast-check';
 import type { Bugs } from '../../models/bugs.ts';
@@ -13,13 +15,18 @@ import { workloadArb } from '../../properties/arbitraries/workload.ts';
 import { scheduleArb } from '../../properties/arbitraries/schedule.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';
 import type { Property, RunRecord, Violation } from '../../properties/types.ts';
-import type { Decision } from '../sim/chooser.ts';
+import type { Decision, PickSource } from '../sim/chooser.ts';
+import { Chooser, seededSource } from '../sim/chooser.ts';
+import { DEFAULT_PCT_DEPTH, pctSource } from '../sim/pct.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { runWorkload } from '../world/run.ts';
+import { World } from '../world/world.ts';
 import type { Workload, WorkloadInput } from '../world/workload.ts';
 import { normalizeWorkload } from '../world/workload.ts';
 import type { Situation } from './coverage.ts';
 import { SITUATIONS, situationsOf } from './coverage.ts';
+import type { Example, Schedule, SeededSchedule, Strategy } from './strategy.ts';
+import { isSeeded, picksOf, seededExampleArb } from './strategy.ts';
 
 export interface CheckOptions {
   readonly seed: number;
@@ -34,7 +41,13 @@ export interface CheckOptions {
   /** Seeded bugs: the mutant under test. */
   readonly bugs?: Bugs;
   readonly properties?: readonly Property[];
+  /** How runs are scheduled (strategy.ts). Default `list`. */
+  readonly strategy?: Strategy;
+  /** PCT's bug depth d (`pct` and `portfolio`). Default 3. */
+  readonly pctDepth?: number;
   readonly onProgress?: (progress: { readonly runs: number; readonly elapsedMs: number }) => void;
+  /** Polled before every run: true ends the exploration without a failure (another worker found one). */
+  readonly shouldStop?: () => boolean;
 }
 
 export interface Size {
@@ -51,19 +64,28 @@ export interface Size {
 export interface Counterexample {
   readonly violation: Violation;
   readonly workload: Workload;
-  /** The shrunk decision list (what fast-check generated). */
+  /** The shrunk decision list (what fast-check generated, or what a seeded run's decisions became). */
   readonly picks: readonly number[];
   /** The typed decisions the run made with those picks: what a replay file records. */
   readonly decisions: readonly Decision[];
   readonly trace: readonly TraceEvent[];
   readonly original: Size;
   readonly shrunk: Size;
+  /** fast-check's coordinates: `seed` is the seed of the search that found it (a worker's, under --workers). */
   readonly fastCheck: { readonly seed: number; readonly path: string; readonly shrinks: number };
 }
 
 export interface CheckReport {
   readonly passed: boolean;
   readonly seed: number;
+  /** How runs were scheduled. */
+  readonly strategy: Strategy;
+  /** PCT's bug depth, for `pct` and `portfolio`. */
+  readonly pctDepth?: number;
+  /** Under --workers: how many searches ran in parallel, and the seed of each. */
+  readonly workers?: { readonly count: number; readonly seeds: readonly number[] };
+  /** Under --shard: which part of the search this was (1-based index of count). */
+  readonly shard?: { readonly index: number; readonly count: number };
   readonly runs: number;
   /** Wall-clock ms, exploration and shrinking. */
   readonly ms: number;
@@ -80,7 +102,21 @@ export interface CheckReport {
   readonly counterexample?: Counterexample;
 }
 
-type Example = [WorkloadInput, number[]];
+/**
+ * One exploration's statistics and its first failure: plain data, so a worker can post it back. The
+ * failure is the example and fast-check's path to it under `seed`.
+ */
+export interface Exploration {
+  readonly seed: number;
+  readonly runs: number;
+  readonly ms: number;
+  readonly steps: { readonly sum: number; readonly min: number; readonly max: number };
+  readonly boundHits: number;
+  readonly coverage: Readonly<Record<Situation, number>>;
+  /** [kind, first text, runs], in the order the kinds were first seen. */
+  readonly observations: readonly (readonly [string, string, number])[];
+  readonly failure?: { readonly example: Example; readonly path: string };
+}
 
 interface Outcome {
   readonly record: RunRecord;
@@ -89,38 +125,72 @@ interface Outcome {
   readonly steps: number;
 }
 
-function execute(
-  input: WorkloadInput,
-  picks: readonly number[],
-  properties: readonly Property[],
-  bugs: Bugs | undefined,
-  full: boolean,
-): Outcome {
-  const workload = normalizeWorkload(bugs ? { ...input, bugs } : input);
-  const result = runWorkload(workload, { picks, trace: full ? 'full' : 'facts' });
-  const record: RunRecord = { workload, trace: result.trace, final: result.final, hitBound: result.hitBound };
-  let violation: Violation | undefined;
-  for (const p of properties) {
-    violation = p.check(record);
-    if (violation) break;
+/** Runs a schedule: a decision list through `runWorkload`, a seed through its source. */
+class Runner {
+  /** PCT's k per workload input: the schedule decisions of its default-schedule run. */
+  private readonly lengths = new WeakMap<object, number>();
+  /** The decision list each seeded run became (the seeded example's shrink). */
+  private readonly recorded = new WeakMap<SeededSchedule, { input: WorkloadInput; picks: readonly number[] }>();
+
+  constructor(
+    private readonly properties: readonly Property[],
+    private readonly bugs: Bugs | undefined,
+    private readonly pctDepth: number,
+  ) {}
+
+  execute(input: WorkloadInput, schedule: Schedule, full: boolean): Outcome {
+    const workload = normalizeWorkload(this.bugs ? { ...input, bugs: this.bugs } : input);
+    const trace = full ? 'full' : 'facts';
+    const result = isSeeded(schedule)
+      ? new World(workload, { chooser: new Chooser(this.sourceOf(input, workload, schedule)), trace }).run()
+      : runWorkload(workload, { picks: schedule, trace });
+    if (isSeeded(schedule)) this.recorded.set(schedule, { input, picks: picksOf(result.decisions) });
+    const record: RunRecord = { workload, trace: result.trace, final: result.final, hitBound: result.hitBound };
+    let violation: Violation | undefined;
+    for (const p of this.properties) {
+      violation = p.check(record);
+      if (violation) break;
+    }
+    return { record, violation, decisions: result.decisions, steps: result.steps };
   }
-  return { record, violation, decisions: result.decisions, steps: result.steps };
+
+  /** The decision list that replays a seeded run exactly. */
+  picksOf(input: WorkloadInput, schedule: Schedule): readonly number[] {
+    if (!isSeeded(schedule)) return schedule;
+    const known = this.recorded.get(schedule);
+    if (known?.input === input) return known.picks;
+    this.execute(input, schedule, false);
+    return this.recorded.get(schedule)?.picks ?? [];
+  }
+
+  private sourceOf(input: WorkloadInput, workload: Workload, schedule: SeededSchedule): PickSource {
+    if (schedule.kind === 'random') return seededSource(schedule.seed);
+    return pctSource(schedule.seed, { depth: this.pctDepth, expectedLength: this.expectedLength(input, workload) });
+  }
+
+  /**
+   * PCT draws its change points over the expected run length: the schedule decisions of the same
+   * workload under the default schedule (always option 0), remembered per workload.
+   */
+  private expectedLength(input: WorkloadInput, workload: Workload): number {
+    const known = this.lengths.get(input);
+    if (known !== undefined) return known;
+    const run = runWorkload(workload, { picks: [], trace: 'facts' });
+    const length = Math.max(1, run.decisions.filter((d) => d.kind === 'schedule').length);
+    this.lengths.set(input, length);
+    return length;
+  }
 }
 
 /**
  * The last shrink: end the run at the violating step. The schedule up to there is the same, so the
  * violation is the same; what follows it is noise. Kept only if the same property still fails.
  */
-function cutAtViolation(
-  input: WorkloadInput,
-  picks: readonly number[],
-  properties: readonly Property[],
-  bugs: Bugs | undefined,
-): Outcome {
-  const whole = execute(input, picks, properties, bugs, true);
+function cutAtViolation(runner: Runner, input: WorkloadInput, picks: readonly number[]): Outcome {
+  const whole = runner.execute(input, picks, true);
   const step = whole.violation?.step;
   if (step === null || step === undefined || step >= whole.steps) return whole;
-  const cut = execute({ ...input, maxSteps: Math.max(1, step) }, picks, properties, bugs, true);
+  const cut = runner.execute({ ...input, maxSteps: Math.max(1, step) }, picks, true);
   return cut.violation?.property === whole.violation?.property ? cut : whole;
 }
 
@@ -158,11 +228,56 @@ function sizeOf(o: Outcome): Size {
   };
 }
 
-export function check(options: CheckOptions): CheckReport {
+/** Thrown by the predicate when `shouldStop` says so: ends fast-check's loop, and is not a failure. */
+class StopSearch extends Error {
+  override readonly name = 'StopSearch';
+}
+
+/** The search's fast-check property, whatever the shape of its examples. */
+type SearchProperty = fc.IRawProperty<unknown, false>;
+
+interface Search {
+  readonly runner: Runner;
+  /** The fast-check property; `onRun` sees every run's outcome (exploration only). */
+  property(onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean): SearchProperty;
+}
+
+function searchOf(options: CheckOptions): Search {
   const properties = options.properties ?? ALL_PROPERTIES;
   const workloads: fc.Arbitrary<WorkloadInput> = options.workload ? fc.constant(options.workload) : workloadArb();
+  const runner = new Runner(properties, options.bugs, options.pctDepth ?? DEFAULT_PCT_DEPTH);
+  const strategy = options.strategy ?? 'list';
+  const predicate =
+    (onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean) => (input: WorkloadInput, schedule: Schedule) => {
+      if (shouldStop?.()) throw new StopSearch('stopped');
+      const outcome = runner.execute(input, schedule, false);
+      onRun?.(outcome);
+      return outcome.violation === undefined;
+    };
+  return {
+    runner,
+    property: (onRun, shouldStop) => {
+      const run = predicate(onRun, shouldStop);
+      // `list` is the search as it always was: a workload and a decision list, generated and shrunk by fast-check.
+      if (strategy === 'list')
+        return fc.property(workloads, scheduleArb(), (input, picks) => run(input, picks)) as SearchProperty;
+      const examples = seededExampleArb(strategy, workloads, (input, schedule) => runner.picksOf(input, schedule));
+      return fc.property(examples, ([input, schedule]) => run(input, schedule)) as SearchProperty;
+    },
+  };
+}
+
+/** An example as fast-check hands it back: the list strategy's is the tuple itself, the others' wrap it. */
+function exampleOf(options: CheckOptions, value: unknown): Example {
+  return (options.strategy ?? 'list') === 'list' ? (value as Example) : (value as [Example])[0];
+}
+
+/** Phase 1: search until the budget is spent or a run fails. */
+export function explore(options: CheckOptions): Exploration {
   // A fixed workload is validated once, up front: bad input is a usage error, not a counterexample.
   if (options.workload) normalizeWorkload(options.workload);
+  const search = searchOf(options);
+  const properties = options.properties ?? ALL_PROPERTIES;
   const started = Date.now();
   const coverage = Object.fromEntries(Object.keys(SITUATIONS).map((k) => [k, 0])) as Record<Situation, number>;
   const observations = new Map<string, { text: string; count: number }>();
@@ -171,28 +286,24 @@ export function check(options: CheckOptions): CheckReport {
   let stepsMin = Infinity;
   let stepsMax = 0;
   let stepsSum = 0;
-  let exploring = true;
 
-  const property = fc.property(workloads, scheduleArb(), (input, picks) => {
-    const outcome = execute(input, picks, properties, options.bugs, false);
-    if (exploring) {
-      runs++;
-      stepsSum += outcome.steps;
-      stepsMin = Math.min(stepsMin, outcome.steps);
-      stepsMax = Math.max(stepsMax, outcome.steps);
-      if (outcome.record.hitBound) boundHits++;
-      const facts = outcome.record.trace.flatMap((e) => (e.k === 'fact' ? [e.fact as Fact] : []));
-      for (const s of situationsOf(facts)) coverage[s]++;
-      const kinds = new Map<string, string>();
-      for (const p of properties) for (const note of p.observe?.(outcome.record) ?? []) kinds.set(observationKind(note), note);
-      for (const [kind, note] of kinds) {
-        const seen = observations.get(kind);
-        observations.set(kind, { text: seen?.text ?? note, count: (seen?.count ?? 0) + 1 });
-      }
-      if (options.onProgress && runs % 50 === 0) options.onProgress({ runs, elapsedMs: Date.now() - started });
+  const property = search.property((outcome) => {
+    runs++;
+    stepsSum += outcome.steps;
+    stepsMin = Math.min(stepsMin, outcome.steps);
+    stepsMax = Math.max(stepsMax, outcome.steps);
+    if (outcome.record.hitBound) boundHits++;
+    const facts = outcome.record.trace.flatMap((e) => (e.k === 'fact' ? [e.fact as Fact] : []));
+    for (const s of situationsOf(facts)) coverage[s]++;
+    const kinds = new Map<string, string>();
+    for (const p of properties)
+      for (const note of p.observe?.(outcome.record) ?? []) kinds.set(observationKind(note), note);
+    for (const [kind, note] of kinds) {
+      const seen = observations.get(kind);
+      observations.set(kind, { text: seen?.text ?? note, count: (seen?.count ?? 0) + 1 });
     }
-    return outcome.violation === undefined;
-  });
+    if (options.onProgress && runs % 50 === 0) options.onProgress({ runs, elapsedMs: Date.now() - started });
+  }, options.shouldStop);
 
   const timeMs = options.runs === undefined ? (options.timeMs ?? 20_000) : options.timeMs;
   const explored = fc.check(property, {
@@ -200,36 +311,85 @@ export function check(options: CheckOptions): CheckReport {
     numRuns: options.runs ?? 1_000_000_000,
     endOnFailure: true,
     plugins: timeMs === undefined ? [] : [fc.interruptAfterTimeLimit(timeMs)],
-  }) as fc.RunDetails<Example>;
-  exploring = false;
-  const ms = Date.now() - started;
-  const base = {
+  });
+  const stopped = explored.errorInstance instanceof StopSearch;
+  const failed = explored.failed && !stopped && explored.counterexample && explored.counterexamplePath !== null;
+  return {
     seed: options.seed,
     runs,
-    ms,
-    exploreMs: ms,
-    steps: { min: runs === 0 ? 0 : stepsMin, avg: runs === 0 ? 0 : stepsSum / runs, max: stepsMax },
+    ms: Date.now() - started,
+    steps: { sum: stepsSum, min: runs === 0 ? 0 : stepsMin, max: stepsMax },
     boundHits,
     coverage,
-    observations: [...observations.values()].sort((a, b) => b.count - a.count),
-    properties: properties.map((p) => p.id),
+    observations: [...observations].map(([kind, o]) => [kind, o.text, o.count] as const),
+    ...(failed && explored.counterexample && explored.counterexamplePath !== null
+      ? { failure: { example: exampleOf(options, explored.counterexample), path: explored.counterexamplePath } }
+      : {}),
   };
-  if (!explored.failed || !explored.counterexample || explored.counterexamplePath === null)
-    return { passed: true, ...base };
+}
 
-  const [firstInput, firstPicks] = explored.counterexample;
-  const original = sizeOf(execute(firstInput, firstPicks, properties, options.bugs, false));
-  const shrunkRun = fc.check(property, {
+/** The explorations' statistics as one: runs and counts summed, steps min/avg/max over all runs. */
+function merged(options: CheckOptions, explorations: readonly Exploration[]) {
+  const runs = explorations.reduce((n, e) => n + e.runs, 0);
+  const coverage = Object.fromEntries(Object.keys(SITUATIONS).map((k) => [k, 0])) as Record<Situation, number>;
+  const observations = new Map<string, { text: string; count: number }>();
+  for (const e of explorations) {
+    for (const k of Object.keys(coverage) as Situation[]) coverage[k] += e.coverage[k];
+    for (const [kind, text, count] of e.observations) {
+      const seen = observations.get(kind);
+      observations.set(kind, { text: seen?.text ?? text, count: (seen?.count ?? 0) + count });
+    }
+  }
+  const ran = explorations.filter((e) => e.runs > 0);
+  const strategy = options.strategy ?? 'list';
+  return {
     seed: options.seed,
-    path: explored.counterexamplePath,
+    strategy,
+    ...(strategy === 'pct' || strategy === 'portfolio' ? { pctDepth: options.pctDepth ?? DEFAULT_PCT_DEPTH } : {}),
+    runs,
+    steps: {
+      min: ran.length === 0 ? 0 : Math.min(...ran.map((e) => e.steps.min)),
+      avg: runs === 0 ? 0 : explorations.reduce((n, e) => n + e.steps.sum, 0) / runs,
+      max: Math.max(0, ...explorations.map((e) => e.steps.max)),
+    },
+    boundHits: explorations.reduce((n, e) => n + e.boundHits, 0),
+    coverage,
+    observations: [...observations.values()].sort((a, b) => b.count - a.count),
+    properties: (options.properties ?? ALL_PROPERTIES).map((p) => p.id),
+  };
+}
+
+/**
+ * Phase 2: merge the explorations and shrink the first failure among them (in the order given, so the
+ * outcome does not depend on which worker finished first). `started` and `exploreMs` time the whole.
+ */
+export function finish(
+  options: CheckOptions,
+  explorations: readonly Exploration[],
+  timing: { readonly started: number; readonly exploreMs: number },
+): CheckReport {
+  const ms = Date.now() - timing.started;
+  const base = { ...merged(options, explorations), ms, exploreMs: timing.exploreMs };
+  const found = explorations.find((e) => e.failure !== undefined);
+  if (!found?.failure) return { passed: true, ...base };
+
+  const search = searchOf(options);
+  const runner = search.runner;
+  const [firstInput, firstSchedule] = found.failure.example;
+  const firstPicks = runner.picksOf(firstInput, firstSchedule);
+  const original = sizeOf(runner.execute(firstInput, firstPicks, false));
+  const shrunkRun = fc.check(search.property(), {
+    seed: found.seed,
+    path: found.failure.path,
     plugins: [fc.interruptAfterTimeLimit(options.shrinkTimeMs ?? 15_000)],
-  }) as fc.RunDetails<Example>;
-  const [shrunkInput, shrunkPicks] =
-    shrunkRun.failed && shrunkRun.counterexample ? shrunkRun.counterexample : explored.counterexample;
+  });
+  const [shrunkInput, shrunkSchedule] =
+    shrunkRun.failed && shrunkRun.counterexample ? exampleOf(options, shrunkRun.counterexample) : found.failure.example;
+  const shrunkPicks = runner.picksOf(shrunkInput, shrunkSchedule);
   // fast-check's order (smaller values) is not always a shorter run: keep whichever of the shrunk and the
   // first failure reaches its violation in fewer steps, each cut at its violating step.
-  const shrunkCut = cutAtViolation(shrunkInput, shrunkPicks, properties, options.bugs);
-  const firstCut = cutAtViolation(firstInput, firstPicks, properties, options.bugs);
+  const shrunkCut = cutAtViolation(runner, shrunkInput, shrunkPicks);
+  const firstCut = cutAtViolation(runner, firstInput, firstPicks);
   const keepFirst = firstCut.violation !== undefined && smaller(firstCut, shrunkCut);
   const final = keepFirst ? firstCut : shrunkCut;
   const picks = keepFirst ? firstPicks : shrunkPicks;
@@ -238,7 +398,7 @@ export function check(options: CheckOptions): CheckReport {
   return {
     passed: false,
     ...base,
-    ms: Date.now() - started,
+    ms: Date.now() - timing.started,
     counterexample: {
       violation,
       workload: final.record.workload,
@@ -248,10 +408,16 @@ export function check(options: CheckOptions): CheckReport {
       original,
       shrunk: sizeOf(final),
       fastCheck: {
-        seed: options.seed,
-        path: shrunkRun.counterexamplePath ?? explored.counterexamplePath,
+        seed: found.seed,
+        path: shrunkRun.counterexamplePath ?? found.failure.path,
         shrinks: shrunkRun.numShrinks,
       },
     },
   };
+}
+
+export function check(options: CheckOptions): CheckReport {
+  const started = Date.now();
+  const exploration = explore(options);
+  return finish(options, [exploration], { started, exploreMs: exploration.ms });
 }

@@ -6,27 +6,36 @@
  * current directory), verified by two replays before it is written; an existing file is never
  * overwritten — the next free `-2`, `-3`… name is used, and the output says so. The path and the
  * command to replay it are printed last.
+ *
+ * `--strategy` picks how runs are scheduled (check/strategy.ts), `--workers N` runs N searches in worker
+ * threads and merges them (check/parallel.ts), `--shard I/N` runs part I of a search split over N
+ * machines. With workers the command returns a promise, and reports harness errors itself (exit 3).
  */
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Chalk } from 'chalk';
 import { mutantById, MUTANTS } from '../../models/mutants/index.ts';
 import type { Mutant } from '../../models/mutants/index.ts';
-import type { CheckReport, Counterexample } from '../check/check.ts';
+import type { CheckOptions, CheckReport, Counterexample } from '../check/check.ts';
 import { check } from '../check/check.ts';
 import { SITUATIONS } from '../check/coverage.ts';
 import type { Situation } from '../check/coverage.ts';
+import { MAX_WORKERS, WorkerError, checkParallel, runsShare } from '../check/parallel.ts';
+import type { Strategy } from '../check/strategy.ts';
+import { STRATEGIES, isStrategy } from '../check/strategy.ts';
+import { DEFAULT_PCT_DEPTH } from '../sim/pct.ts';
 import { replayFileOf } from '../replay/format.ts';
 import { ReplayFileError, validateReplayWorkload } from '../replay/read.ts';
 import { NondeterminismError, defaultReplayFileName, writeReplayFile } from '../replay/write.ts';
 import { describeFact } from '../trace/text.ts';
 import { UsageError, parseArgs } from './args.ts';
 import type { Io } from './io.ts';
-import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
+import { EXIT_HARNESS, EXIT_OK, EXIT_VIOLATION } from './io.ts';
 import { shellQuote } from './quote.ts';
 import { loadWorkload } from './workloads.ts';
 import type { WorkloadInput } from '../world/workload.ts';
 import { normalizeWorkload } from '../world/workload.ts';
+import { ActorFailure } from '../world/world.ts';
 
 const CHECK_FLAGS = {
   seed: 'int',
@@ -37,7 +46,13 @@ const CHECK_FLAGS = {
   json: 'boolean',
   'shrink-time': 'number',
   out: 'string',
+  strategy: 'string',
+  'pct-depth': 'int',
+  workers: 'int',
+  shard: 'string',
 } as const;
+
+const MAX_PCT_DEPTH = 50;
 
 /** The seed: --seed, else SBSIM_SEED, else a fresh one (always printed, so any run can be repeated). */
 export function chooseSeed(flag: unknown): number {
@@ -63,7 +78,74 @@ function budget(flags: Record<string, unknown>, defaultTimeS: number): { runs?: 
   return { timeMs: time * 1000 };
 }
 
-export function checkCommand(argv: readonly string[], io: Io): number {
+function strategyOf(flags: Record<string, unknown>): { strategy: Strategy; pctDepth?: number } {
+  const strategy = flags.strategy ?? 'list';
+  if (!isStrategy(strategy))
+    throw new UsageError(`sbsim check: no strategy "${String(strategy)}" (known: ${STRATEGIES.join(', ')})`);
+  const depth = flags['pct-depth'];
+  if (depth === undefined) return { strategy };
+  if (strategy !== 'pct' && strategy !== 'portfolio')
+    throw new UsageError('sbsim check: --pct-depth applies to --strategy pct or portfolio');
+  if (typeof depth !== 'number' || depth < 1 || depth > MAX_PCT_DEPTH)
+    throw new UsageError(`sbsim check: --pct-depth must be between 1 and ${MAX_PCT_DEPTH}`);
+  return { strategy, pctDepth: depth };
+}
+
+export interface Shard {
+  /** 1-based. */
+  readonly index: number;
+  readonly count: number;
+}
+
+/** `--shard I/N`: shard I (1-based) of N. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || !Number.isSafeInteger(index) || !Number.isSafeInteger(count))
+    throw new UsageError(`sbsim check: --shard takes I/N (shard I of N, e.g. 2/4), not "${text}"`);
+  if (count < 1 || index < 1 || index > count)
+    throw new UsageError(`sbsim check: --shard ${text}: I must be between 1 and N`);
+  return { index, count };
+}
+
+function workersOf(flags: Record<string, unknown>): number {
+  const n = flags.workers ?? 1;
+  if (typeof n !== 'number' || n < 1 || n > MAX_WORKERS)
+    throw new UsageError(`sbsim check: --workers must be between 1 and ${MAX_WORKERS}`);
+  return n;
+}
+
+/** One search, split: what each worker of this shard runs. */
+export interface SearchPlan {
+  /** The seed of this shard's search (`--seed` + I − 1): the seed of worker 0. */
+  readonly seed: number;
+  /** One seed per worker: shard seed + k·N, so the seeds of all shards and workers never overlap. */
+  readonly seeds: readonly number[];
+  /** Each worker's run budget (under --runs), split evenly; absent under a time budget. */
+  readonly runs?: readonly number[];
+  readonly shard?: Shard;
+}
+
+/**
+ * Shard I of N searches with seed `seed + (I − 1)` and `ceil(runs / N)` runs (or the whole time budget);
+ * its W workers take seeds `seed + (I − 1) + k·N` (k = 0…W−1) and split its runs.
+ */
+export function planSearch(seed: number, budget: { runs?: number }, workers: number, shard?: Shard): SearchPlan {
+  const stride = shard?.count ?? 1;
+  const shardSeed = seed + (shard ? shard.index - 1 : 0);
+  const shardRuns = budget.runs === undefined ? undefined : Math.ceil(budget.runs / stride);
+  const used = shardRuns === undefined ? workers : Math.min(workers, shardRuns);
+  const seeds = Array.from({ length: used }, (_, k) => shardSeed + k * stride);
+  return {
+    seed: shardSeed,
+    seeds,
+    ...(shardRuns !== undefined ? { runs: seeds.map((_, k) => runsShare(shardRuns, used, k)) } : {}),
+    ...(shard ? { shard } : {}),
+  };
+}
+
+export function checkCommand(argv: readonly string[], io: Io): number | Promise<number> {
   const { flags, positionals } = parseArgs(argv, CHECK_FLAGS, 'check');
   if (positionals.length > 0) throw new UsageError(`sbsim check: unexpected argument "${positionals[0]}"`);
   const seed = chooseSeed(flags.seed);
@@ -79,26 +161,85 @@ export function checkCommand(argv: readonly string[], io: Io): number {
   const shrinkTimeMs = typeof flags['shrink-time'] === 'number' ? flags['shrink-time'] * 1000 : undefined;
   const out = typeof flags.out === 'string' ? flags.out : undefined;
   if (out !== undefined) checkOutDir(out);
+  const how = strategyOf(flags);
+  const workers = workersOf(flags);
+  const shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
+  const plan = planSearch(seed, b, workers, shard);
   if (!flags.json) {
     const what = workload ? `workload ${workload.name ?? String(flags.workload)}` : 'generated workloads';
-    const limit = b.runs !== undefined ? `${b.runs} runs` : `${(b.timeMs ?? 0) / 1000} s`;
-    io.err(`sbsim check: seed ${seed}, ${limit}, ${what}${mutant ? `, mutant ${mutant.id} (${mutant.slug})` : ''}`);
+    const runs = plan.runs?.reduce((a, n) => a + n, 0);
+    const limit =
+      runs !== undefined
+        ? `${runs} runs${plan.seeds.length > 1 ? ` (${plan.runs?.join(' + ')})` : ''}`
+        : `${(b.timeMs ?? 0) / 1000} s${plan.seeds.length > 1 ? ' each' : ''}`;
+    const seeds =
+      plan.seeds.length > 1 ? `seeds ${plan.seeds.join(', ')} (${plan.seeds.length} workers)` : `seed ${plan.seed}`;
+    const part = shard ? ` (shard ${shard.index}/${shard.count} of seed ${seed})` : '';
+    const strategy = how.strategy === 'list' ? '' : `, strategy ${strategyText(how.strategy, how.pctDepth)}`;
+    io.err(
+      `sbsim check: ${seeds}${part}, ${limit}, ${what}${mutant ? `, mutant ${mutant.id} (${mutant.slug})` : ''}${strategy}`,
+    );
   }
-  const report = check({
-    seed,
-    ...b,
+  const options: CheckOptions = {
+    seed: plan.seed,
+    ...(b.timeMs !== undefined ? { timeMs: b.timeMs } : {}),
+    ...(plan.runs !== undefined ? { runs: plan.runs.reduce((a, n) => a + n, 0) } : {}),
     ...(shrinkTimeMs !== undefined ? { shrinkTimeMs } : {}),
     ...(workload ? { workload } : {}),
     ...(mutant ? { bugs: mutant.bugs } : {}),
+    ...how,
     onProgress:
       io.isTTY && !flags.json
         ? (p) => io.progress(`  ${p.runs} runs, ${(p.elapsedMs / 1000).toFixed(0)} s`)
         : undefined,
-  });
+  };
+  const conclusion = { json: flags.json === true, mutant: mutant?.id ?? null, out, shard };
+  if (plan.seeds.length === 1) return conclude(check(options), conclusion, io);
+  return checkParallel(options, plan)
+    .then((report) => conclude(report, conclusion, io))
+    .catch((e: unknown) => harnessError(e, io));
+}
+
+/**
+ * Errors after the search went parallel: main() has already returned the promise and cannot catch them,
+ * so they are reported here as main() would: a harness error or an internal error, exit 3.
+ */
+function harnessError(e: unknown, io: Io): number {
+  const harness =
+    e instanceof ActorFailure ||
+    e instanceof NondeterminismError ||
+    (e instanceof WorkerError && e.errorName === 'ActorFailure');
+  if (harness) io.err(`sbsim: harness error: ${e.message}`);
+  else {
+    const where =
+      e instanceof WorkerError ? e.workerStack || e.message : e instanceof Error ? (e.stack ?? e.message) : '';
+    io.err(`sbsim: internal error: ${where || String(e)}`);
+  }
+  return EXIT_HARNESS;
+}
+
+function strategyText(strategy: Strategy, pctDepth: number | undefined): string {
+  return strategy === 'pct' || strategy === 'portfolio'
+    ? `${strategy} (PCT depth ${pctDepth ?? DEFAULT_PCT_DEPTH})`
+    : strategy;
+}
+
+/** Print the report, save the replay file of a violation; the exit code. */
+function conclude(
+  searched: CheckReport,
+  options: { json: boolean; mutant: string | null; out: string | undefined; shard: Shard | undefined },
+  io: Io,
+): number {
+  const report: CheckReport = options.shard
+    ? { ...searched, shard: { index: options.shard.index, count: options.shard.count } }
+    : searched;
+  const flags = { json: options.json };
+  const { mutant, out } = options;
   io.progress('');
+  // The replay file names the seed of the search that found the violation (a worker's, under --workers).
   const save = () =>
     report.counterexample
-      ? saveReplay(report.counterexample, { seed, mutant: mutant?.id ?? null, out }, io)
+      ? saveReplay(report.counterexample, { seed: report.counterexample.fastCheck.seed, mutant, out }, io)
       : undefined;
   if (flags.json) {
     const saved = save();
@@ -198,6 +339,9 @@ export function renderReport(report: CheckReport, color: boolean): string {
   const rate = report.ms > 0 ? ` (${Math.round((report.runs * 1000) / report.ms)}/s)` : '';
   lines.push(c.bold('Exploration'));
   lines.push(`  runs: ${report.runs}${rate} in ${(report.ms / 1000).toFixed(1)} s, seed ${report.seed}`);
+  lines.push(`  strategy: ${strategyText(report.strategy, report.pctDepth)}`);
+  if (report.workers) lines.push(`  workers: ${report.workers.count}, seeds ${report.workers.seeds.join(', ')}`);
+  if (report.shard) lines.push(`  shard: ${report.shard.index}/${report.shard.count}`);
   lines.push(`  steps per run: ${report.steps.min} min, ${report.steps.avg.toFixed(1)} avg, ${report.steps.max} max`);
   const bound = `  hit the step bound: ${report.boundHits} runs (${pct(report.boundHits, report.runs)})`;
   lines.push(
@@ -221,7 +365,7 @@ export function renderReport(report: CheckReport, color: boolean): string {
     lines.push(c.green(`All ${report.properties.length} properties hold over ${report.runs} runs.`));
     return lines.join('\n');
   }
-  lines.push(...renderCounterexample(cx, report.seed, c));
+  lines.push(...renderCounterexample(cx, cx.fastCheck.seed, c));
   return lines.join('\n');
 }
 

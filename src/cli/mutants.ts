@@ -19,7 +19,8 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
     'mutants',
   );
   if (positionals.length > 0) throw new UsageError(`sbsim mutants: unexpected argument "${positionals[0]}"`);
-  if (flags.time !== undefined && flags.runs !== undefined) throw new UsageError('sbsim mutants: give --time or --runs, not both');
+  if (flags.time !== undefined && flags.runs !== undefined)
+    throw new UsageError('sbsim mutants: give --time or --runs, not both');
   const time = typeof flags.time === 'number' ? flags.time : 10;
   if (!(time > 0)) throw new UsageError('sbsim mutants: --time must be a positive number of seconds');
   const runs = typeof flags.runs === 'number' ? flags.runs : undefined;
@@ -58,7 +59,8 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
 function selectMutants(list: string): Mutant[] {
   return list.split(',').map((id) => {
     const m = mutantById(id.trim());
-    if (!m) throw new UsageError(`sbsim mutants: no mutant "${id.trim()}" (known: ${MUTANTS.map((x) => x.id).join(', ')})`);
+    if (!m)
+      throw new UsageError(`sbsim mutants: no mutant "${id.trim()}" (known: ${MUTANTS.map((x) => x.id).join(', ')})`);
     return m;
   });
 }

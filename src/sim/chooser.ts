@@ -24,9 +24,14 @@ export interface Decision {
   readonly label: string;
 }
 
-/** Where picks come from. */
+/**
+ * Where picks come from. `next(n)` picks one of `n` options; a source that schedules by what the
+ * options are (PCT: by the actor each one belongs to) reads them through `labelOf` and `kind`, which
+ * the Chooser always passes (`labelOf` only for `schedule` and `choice`). Labels cost a string each:
+ * a source that does not need them never calls `labelOf`.
+ */
 export interface PickSource {
-  next(n: number): number;
+  next(n: number, labelOf?: (i: number) => string, kind?: DecisionKind): number;
   readonly describe: string;
 }
 
@@ -100,7 +105,7 @@ export class Chooser {
   pick(kind: 'schedule' | 'choice', name: string, n: number, labelOf: (i: number) => string): number {
     if (n <= 1) return 0;
     const i = this.decisions.length;
-    const pick = this.expected ? this.checked(i, kind, name, n, labelOf) : this.source.next(n);
+    const pick = this.expected ? this.checked(i, kind, name, n, labelOf) : this.source.next(n, labelOf, kind);
     this.decisions.push({ i, kind, name, n, pick, label: labelOf(pick) });
     return pick;
   }
@@ -110,7 +115,7 @@ export class Chooser {
     const n = max - min + 1;
     if (n <= 1) return min;
     const i = this.decisions.length;
-    const pick = this.expected ? this.checkedInt(i, name, n) : this.source.next(n);
+    const pick = this.expected ? this.checkedInt(i, name, n) : this.source.next(n, undefined, 'int');
     this.decisions.push({ i, kind: 'int', name, n, pick, label: String(min + pick) });
     return min + pick;
   }

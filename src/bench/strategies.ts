@@ -1,0 +1,95 @@
+/**
+ * Which search strategy finds which mutant faster: runs (and wall-clock ms) to the first failure under
+ * each strategy, over several seeds per mutant (harness-anchors §4.2: find-rate, median and p90
+ * iterations-to-first-bug). Exploration only, no shrinking.
+ *
+ *   node --import tsx src/bench/strategies.ts [--mutants M02,M09,M10,M14] [--strategies list,random,pct]
+ *                                          [--seeds 10] [--first-seed 1] [--cap 3000] [--pct-depth 3]
+ *                                          [--workload NAME|FILE] [--json]
+ *
+ * A (mutant, strategy, seed) that is not found within `--cap` runs counts as not found; the medians are
+ * over the seeds that found it. Prints a Markdown table (or JSON rows with every seed's count).
+ */
+import { mutantById } from '../../models/mutants/index.ts';
+import { explore } from '../check/check.ts';
+import type { Strategy } from '../check/strategy.ts';
+import { isStrategy } from '../check/strategy.ts';
+import { parseArgs } from '../cli/args.ts';
+import { loadWorkload } from '../cli/workloads.ts';
+
+interface Row {
+  readonly mutant: string;
+  readonly strategy: Strategy;
+  /** Runs to the first failure per seed, null when not found within the cap. */
+  readonly runs: readonly (number | null)[];
+  readonly ms: readonly number[];
+}
+
+const { flags } = parseArgs(
+  process.argv.slice(2),
+  {
+    mutants: 'string',
+    strategies: 'string',
+    seeds: 'int',
+    'first-seed': 'int',
+    cap: 'int',
+    'pct-depth': 'int',
+    workload: 'string',
+    json: 'boolean',
+  },
+  'bench/strategies',
+);
+const mutants = String(flags.mutants ?? 'M02,M09,M10,M14').split(',');
+const strategies = String(flags.strategies ?? 'list,random,pct').split(',');
+const seeds = Number(flags.seeds ?? 10);
+const firstSeed = Number(flags['first-seed'] ?? 1);
+const cap = Number(flags.cap ?? 3000);
+const pctDepth = Number(flags['pct-depth'] ?? 3);
+const workload = typeof flags.workload === 'string' ? loadWorkload(flags.workload) : undefined;
+
+const rows: Row[] = [];
+for (const id of mutants) {
+  const mutant = mutantById(id);
+  if (!mutant) throw new Error(`no mutant ${id}`);
+  for (const strategy of strategies) {
+    if (!isStrategy(strategy)) throw new Error(`no strategy ${strategy}`);
+    const runs: (number | null)[] = [];
+    const ms: number[] = [];
+    for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
+      const e = explore({ seed, runs: cap, bugs: mutant.bugs, strategy, pctDepth, ...(workload ? { workload } : {}) });
+      runs.push(e.failure ? e.runs : null);
+      ms.push(e.ms);
+    }
+    const row = { mutant: id, strategy, runs, ms };
+    rows.push(row);
+    process.stderr.write(`${id} ${strategy}: ${runs.map((r) => r ?? '-').join(' ')}\n`);
+  }
+}
+
+const quantile = (xs: readonly number[], q: number): number | null => {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] ?? null;
+};
+
+if (flags.json) {
+  process.stdout.write(
+    `${JSON.stringify({ cap, seeds, firstSeed, pctDepth, workload: flags.workload ?? 'generated', rows }, null, 2)}\n`,
+  );
+} else {
+  const lines = [
+    `Runs to the first failure, ${workload ? `workload ${String(flags.workload)}` : 'generated workloads'}, seeds ${firstSeed}..${firstSeed + seeds - 1}, cap ${cap} runs, PCT depth ${pctDepth}`,
+    '',
+    '| mutant | strategy | found | median runs | p90 runs | mean runs | median ms to failure |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const found = r.runs.filter((x): x is number => x !== null);
+    const foundMs = r.ms.filter((_, i) => r.runs[i] !== null);
+    const mean = found.length === 0 ? '-' : (found.reduce((a, b) => a + b, 0) / found.length).toFixed(1);
+    lines.push(
+      `| ${r.mutant} | ${r.strategy} | ${found.length}/${r.runs.length} | ${quantile(found, 0.5) ?? '-'} | ${quantile(found, 0.9) ?? '-'} | ${mean} | ${quantile(foundMs, 0.5) ?? '-'} |`,
+    );
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
