@@ -8,5 +8,6 @@ import fc from 'fast-check';
 export const MAX_SCHEDULE_LENGTH = 400;
 
 export function scheduleArb(maxLength = MAX_SCHEDULE_LENGTH): fc.Arbitrary<number[]> {
-  return fc.array(fc.nat({ max: 0xffff }), { maxLength });
+  // size 'max': fast-check's default size would keep lists under about 10 decisions, a shallow search.
+  return fc.array(fc.nat({ max: 0xffff }), { maxLength, size: 'max' });
 }

@@ -330,6 +330,8 @@ export function jsonReport(report: CheckReport): unknown {
   };
 }
 
+const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
+
 const pct = (n: number, d: number): string =>
   d === 0 ? '0%' : `${((100 * n) / d).toFixed(n === 0 || n === d ? 0 : 1)}%`;
 
@@ -353,7 +355,7 @@ export function renderReport(report: CheckReport, color: boolean): string {
   lines.push(c.bold('Situations reached'));
   for (const [key, text] of Object.entries(SITUATIONS) as [Situation, string][]) {
     const n = report.coverage[key];
-    lines.push(`  ${n > 0 ? c.green('✓') : c.yellow('✗')} ${text}: ${n} runs (${pct(n, report.runs)})`);
+    lines.push(`  ${n > 0 ? c.green('✓') : c.yellow('✗')} ${text}: ${count(n, 'run')} (${pct(n, report.runs)})`);
   }
   if (report.observations.length > 0) {
     lines.push(c.bold('Observed (documented, not violations)'));
@@ -374,7 +376,7 @@ function renderCounterexample(cx: Counterexample, seed: number, c: InstanceType<
   lines.push(c.red.bold(`Violation of ${cx.violation.property}`));
   lines.push(`  ${cx.violation.message}`);
   lines.push(
-    `  shrunk from ${cx.original.decisions} decisions, ${cx.original.messages} messages, ${cx.original.consumers} consumers to ${cx.shrunk.decisions} decisions (${cx.shrunk.deviations} off the default), ${cx.shrunk.messages} messages, ${cx.shrunk.consumers} consumers`,
+    `  shrunk from ${count(cx.original.steps, 'step')} (${count(cx.original.decisions, 'decision')}), ${count(cx.original.messages, 'message')}, ${count(cx.original.consumers, 'consumer')} to ${count(cx.shrunk.steps, 'step')} (${count(cx.shrunk.decisions, 'decision')}, ${cx.shrunk.deviations} off the default), ${count(cx.shrunk.messages, 'message')}, ${count(cx.shrunk.consumers, 'consumer')}`,
   );
   lines.push(c.bold('  What happened'));
   for (const e of cx.trace) {

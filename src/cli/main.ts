@@ -55,7 +55,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         io.out(HELP);
         return EXIT_OK;
       case 'check':
-        return checkCommand(rest, io);
+        return await checkCommand(rest, io);
       case 'mutants':
         return mutantsCommand(rest, io);
       case 'run':
