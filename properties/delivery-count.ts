@@ -17,7 +17,7 @@
  */
 import type { FactEvent } from '../src/trace/types.ts';
 import { MessageBook } from './message-book.ts';
-import { Namer, entityConfigs, factsOf, messageKey, ms, sentMessages, violation } from './oracle.ts';
+import { Namer, entityConfigs, factsOf, messageKey, ms, sentMessages, violation, walkSteps } from './oracle.ts';
 import type { Property, Violation } from './types.ts';
 
 const ID = 'delivery-count';
@@ -53,7 +53,6 @@ export const deliveryCount: Property = {
     const count = new Map<string, number>();
     /** Rises applied in the current step and not yet confirmed by a `requeued` or `deadLettered` fact. */
     let pending = new Map<string, Rise>();
-    let step: number | null = null;
     const mdc = (entity: string): number => configs.get(entity)?.maxDeliveryCount ?? Number.POSITIVE_INFINITY;
     const countOf = (entity: string, seq: number): number => count.get(messageKey(entity, seq)) ?? 0;
 
@@ -89,17 +88,15 @@ export const deliveryCount: Property = {
       pending.set(key, rise);
     };
 
-    for (const e of facts) {
-      if (step !== null && e.step !== step) {
-        const v = closeStep();
-        if (v) return v;
-      }
-      step = e.step;
-      const v = visit(e);
-      if (v) return v;
-      book.apply(e);
-    }
-    return closeStep();
+    return walkSteps(
+      facts,
+      (e) => {
+        const v = visit(e);
+        if (!v) book.apply(e);
+        return v;
+      },
+      closeStep,
+    );
 
     function visit(e: FactEvent): Violation | undefined {
       const f = e.fact;

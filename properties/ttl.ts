@@ -27,6 +27,7 @@ import {
   sentMessages,
   sessionKey,
   violation,
+  walkSteps,
 } from './oracle.ts';
 import type { Property, Violation } from './types.ts';
 
@@ -55,7 +56,6 @@ export const ttl: Property = {
     const sessionWide = run.workload.switches.sessionWideExpiry;
     const book = new MessageBook();
     const locks = new LockTable();
-    let step: number | null = null;
     /** Within the current step: sessions swept by the session-wide rule, and expiries still owing a dead-letter. */
     let sweeps = new Map<string, Sweep>();
     let owedDeadLetter = new Map<string, FactEvent>();
@@ -98,18 +98,18 @@ export const ttl: Property = {
       return undefined;
     };
 
-    for (const e of facts) {
-      if (step !== null && e.step !== step) {
-        const v = closeStep();
-        if (v) return v;
-      }
-      step = e.step;
-      const v = visit(e);
-      if (v) return v;
-      book.apply(e);
-      locks.apply(e);
-    }
-    return closeStep();
+    return walkSteps(
+      facts,
+      (e) => {
+        const v = visit(e);
+        if (!v) {
+          book.apply(e);
+          locks.apply(e);
+        }
+        return v;
+      },
+      closeStep,
+    );
 
     function visit(e: FactEvent): Violation | undefined {
       const f = e.fact;

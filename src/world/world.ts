@@ -440,7 +440,9 @@ export class World {
   }
 
   private route(from: ActorId, to: ActorId, event: SimEvent): void {
-    if (isBrokerId(from) && isBrokerId(to)) {
+    // Actor records know whether they are broker actors. A target may still be spawning (its session
+    // is created in this very cascade), so an unknown id is judged by its name.
+    if (this.actors.get(from)?.broker === true && (this.actors.get(to)?.broker ?? isBrokerId(to))) {
       this.cascade.push({ to, event, from });
       return;
     }
@@ -472,11 +474,8 @@ export class World {
 
   private enqueue(to: ActorId, event: SimEvent, from: ActorId): void {
     const rec = this.actors.get(to);
-    if (!rec) {
-      if (isBrokerId(from)) return;
-      // A client addressed an actor that does not exist (a session never seen): the entity answers.
-      return;
-    }
+    // Clients only address actors the broker named to them; an unknown target receives nothing.
+    if (!rec) return;
     rec.mailbox.push({ event, from, sentAtMs: this.nowMs });
   }
 
