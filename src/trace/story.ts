@@ -39,7 +39,7 @@ function groupSteps(trace: readonly TraceEvent[]): Step[] {
       steps.push(last);
     }
     if (e.k === 'deliver') last.deliveries.push(e);
-    else last.facts.push(e);
+    else if (e.k === 'fact') last.facts.push(e);
   }
   return steps;
 }

@@ -22,6 +22,7 @@ export function renderTrace(trace: readonly TraceEvent[], options: TextOptions =
       lines.push(`${' '.repeat(16)}${c.yellow('•')} ${describeFact(e.fact, c)}`);
       continue;
     }
+    if (e.k !== 'deliver') continue;
     if (options.brief && e.via === 'internal') continue;
     const time = c.dim(`t=${String(e.t).padStart(7)}ms`);
     const step = c.dim(`#${String(e.step).padStart(4)}`);

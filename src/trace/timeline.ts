@@ -125,7 +125,7 @@ export function buildTimeline(trace: readonly TraceEvent[]): Timeline {
   const b = new Builder();
   for (const e of trace) {
     if (e.k === 'deliver') b.onDelivery(e);
-    else b.onFact(e.fact, e.t);
+    else if (e.k === 'fact') b.onFact(e.fact, e.t);
   }
   return b.finish(trace.length === 0 ? 0 : (trace[trace.length - 1]?.t ?? 0));
 }

@@ -368,6 +368,10 @@ export class World {
     const rec = this.actors.get(to);
     if (!rec) return;
     (event as { nowMs?: number }).nowMs = this.nowMs;
+    // A client's request takes effect at the broker now: the history the conformance spec replays.
+    if (rec.broker && via !== 'internal' && event.type.startsWith('req.')) {
+      this.trace.push({ k: 'call', step: this.steps, t: this.nowMs, client: from, to, req: event as ClientRequest });
+    }
     if (rec.sink) {
       this.record(rec, event, from, via, '', '');
       rec.sink(event, this);
@@ -442,9 +446,13 @@ export class World {
   private route(from: ActorId, to: ActorId, event: SimEvent): void {
     // Actor records know whether they are broker actors. A target may still be spawning (its session
     // is created in this very cascade), so an unknown id is judged by its name.
-    if (this.actors.get(from)?.broker === true && (this.actors.get(to)?.broker ?? isBrokerId(to))) {
+    const fromBroker = this.actors.get(from)?.broker === true;
+    if (fromBroker && (this.actors.get(to)?.broker ?? isBrokerId(to))) {
       this.cascade.push({ to, event, from });
       return;
+    }
+    if (fromBroker && event.type === 'reply') {
+      this.trace.push({ k: 'return', step: this.steps, t: this.nowMs, client: to, from, reply: event });
     }
     if (event.type === 'req.renew' && this.renewalLost(from)) {
       if (this.level === 'full') {
