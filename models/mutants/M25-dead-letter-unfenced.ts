@@ -1,0 +1,12 @@
+import type { Mutant } from './mutant.ts';
+
+/** M25: Dead-letter settlement checks neither the session lock nor the message's lock token, so a former holder can dead-letter a message the new holder is processing. */
+export const m25: Mutant = {
+  id: 'M25',
+  slug: 'dead-letter-unfenced',
+  description:
+    "Dead-letter settlement checks neither the session lock nor the message's lock token, so a former holder can dead-letter a message the new holder is processing.",
+  bugs: { deadLetterUnfenced: true },
+  expectedProperty: 'broker-conformance',
+  minimalConfig: '1 × 2 × 1',
+};

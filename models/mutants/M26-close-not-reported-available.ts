@@ -1,0 +1,12 @@
+import type { Mutant } from './mutant.ts';
+
+/** M26: Closing a session releases the lock but the entity is never told the session is free, so accept-next does not offer it again until new traffic arrives. */
+export const m26: Mutant = {
+  id: 'M26',
+  slug: 'close-not-reported-available',
+  description:
+    'Closing a session releases the lock but the entity is never told the session is free, so accept-next does not offer it again until new traffic arrives.',
+  bugs: { closeNotReportedAvailable: true },
+  expectedProperty: 'accept-progress',
+  minimalConfig: '1 × 1 × 2',
+};

@@ -1,0 +1,11 @@
+import type { Mutant } from './mutant.ts';
+
+/** M36: A message's own time to live is used as is: the entity's default TTL is not applied as a ceiling. */
+export const m36: Mutant = {
+  id: 'M36',
+  slug: 'ttl-ceiling-ignored',
+  description: "A message's own time to live is used as is: the entity's default TTL is not applied as a ceiling.",
+  bugs: { ttlCeilingIgnored: true },
+  expectedProperty: 'broker-conformance',
+  minimalConfig: '1 × 1 × 1',
+};
