@@ -70,6 +70,24 @@ export interface ConsumerSpec {
   /** Retries of a named accept refused with SessionCannotBeLocked, `acceptRetryMs` apart. */
   readonly acceptRetries: number;
   readonly acceptRetryMs: number;
+  /**
+   * Let the Chooser place actions exactly at a deadline and 1 ms either side: when processing ends (lock
+   * expiry, the message's TTL, the end of the auto-renewal window), when a manual renewal fires (the last
+   * millisecond of the lock, or its expiry instant) and when a probe fires. Absent (files written before
+   * it existed) means off.
+   */
+  readonly boundaryTimes?: boolean;
+  /**
+   * Probe the broker with extra operations — receive, settle, renew, get/set state, peek, receiveDeferred —
+   * at Chooser-picked moments while holding a session, and right after learning the lock was lost; the
+   * answers are ignored (the broker's facts record them). Absent means off.
+   */
+  readonly probes?: boolean;
+  /**
+   * Remember the messages this consumer deferred, and fetch them by sequence number (receiveDeferred, T9)
+   * when the session goes idle while it holds it again, then settle them by its policy. Absent means off.
+   */
+  readonly fetchDeferred?: boolean;
 }
 
 export const CONSUMER_DEFAULTS: Omit<ConsumerSpec, 'id' | 'entity'> = {
@@ -88,6 +106,9 @@ export const CONSUMER_DEFAULTS: Omit<ConsumerSpec, 'id' | 'entity'> = {
   startAtMs: 0,
   acceptRetries: 3,
   acceptRetryMs: 1_000,
+  boundaryTimes: false,
+  probes: false,
+  fetchDeferred: false,
 };
 
 export function withConsumerDefaults(partial: Partial<ConsumerSpec> & { id: string; entity: string }): ConsumerSpec {
@@ -97,16 +118,34 @@ export function withConsumerDefaults(partial: Partial<ConsumerSpec> & { id: stri
 type Phase = 'idle' | 'accepting' | 'holding' | 'closing' | 'done' | 'crashed';
 
 interface Pending {
-  readonly op: 'accept' | 'receive' | 'settle' | 'renew' | 'close' | 'getState' | 'setState';
+  readonly op:
+    'accept' | 'receive' | 'settle' | 'renew' | 'close' | 'getState' | 'setState' | 'fetchDeferred' | 'probe';
   readonly epoch: number;
   readonly seq?: number;
+  readonly probe?: ProbeKind;
 }
 
 interface InFlight {
   readonly message: ReceivedMessage;
   readonly outcome: Outcome | null;
   readonly durationMs: number;
+  /** Fetched by sequence number: settled like any other, but never remembered for fetching again. */
+  readonly fromDeferred?: boolean;
 }
+
+/** The extra operations a probing consumer makes (`probes`). */
+export type ProbeKind =
+  'receive' | 'complete' | 'deadLetter' | 'renew' | 'getState' | 'setState' | 'peek' | 'receiveDeferred';
+export const PROBE_KINDS: readonly ProbeKind[] = [
+  'receive',
+  'complete',
+  'deadLetter',
+  'renew',
+  'getState',
+  'setState',
+  'peek',
+  'receiveDeferred',
+];
 
 export interface ConsumerContext {
   readonly self: ActorId;
@@ -130,6 +169,12 @@ export interface ConsumerContext {
   readonly retries: number;
   readonly lastCheckpoint: string | null;
   readonly sessionActorFor: (sessionId: string) => ActorId;
+  /** `fetchDeferred`: the sequence numbers this consumer deferred, by session, not yet fetched. */
+  readonly deferredSeqs: Readonly<Record<string, readonly number[]>>;
+  /** The last message this consumer received: what a settle probe aims at. */
+  readonly lastSeq: number | null;
+  /** `probes`: a probe timer is set. */
+  readonly probeArmed: boolean;
 }
 
 export interface ConsumerInput {
@@ -147,6 +192,60 @@ interface Step {
 }
 
 const RENEW_KEY = 'renew';
+const PROBE_KEY = 'probe';
+
+/** A deadline the consumer knows of: its session lock's, the end of its auto-renewal window, a message's TTL. */
+type Deadline = 'lockedUntil' | 'windowEnd' | 'expiresAt';
+
+interface Instants {
+  readonly labels: string[];
+  readonly times: number[];
+}
+
+function deadlineOf(ctx: ConsumerContext, d: Deadline, expiresAtMs: number | null): number | null {
+  const r = ctx.spec.renewal;
+  switch (d) {
+    case 'lockedUntil':
+      return ctx.sessionful && ctx.lockedUntilMs > 0 ? ctx.lockedUntilMs : null;
+    case 'windowEnd':
+      return ctx.sessionful && r.kind === 'auto' && r.maxDurationMs > 0 ? ctx.acceptedAtMs + r.maxDurationMs : null;
+    case 'expiresAt':
+      return expiresAtMs;
+  }
+}
+
+/**
+ * Each deadline at each offset (ms), named `lockedUntil-1`, `lockedUntil`, `lockedUntil+1`…, added to
+ * `into`; instants already past are left out. Races at a deadline are found by construction (§2.5, §4).
+ */
+function addInstants(
+  ctx: ConsumerContext,
+  nowMs: number,
+  deadlines: readonly Deadline[],
+  offsets: readonly number[],
+  expiresAtMs: number | null,
+  into: Instants,
+): Instants {
+  for (const d of deadlines) {
+    const at = deadlineOf(ctx, d, expiresAtMs);
+    if (at === null) continue;
+    for (const o of offsets) {
+      if (at + o < nowMs) continue;
+      into.labels.push(o === 0 ? d : `${d}${o > 0 ? '+' : ''}${o}`);
+      into.times.push(at + o);
+    }
+  }
+  return into;
+}
+
+function chooseTiming(ctx: ConsumerContext, purpose: 'finish' | 'renew' | 'probe', seq: number, at: Instants): Effect {
+  return {
+    type: 'fx.choose',
+    name: `${purpose}At:${ctx.self}`,
+    options: at.labels,
+    event: { type: 'consumer.timingChosen', purpose, seq, options: at.labels, times: at.times, choice: 0 },
+  };
+}
 
 /** The SDK's `calculateRenewAfterDuration`: renew at `remaining - min(remaining / 2, 10 s)` (sdk-api §1.2). */
 export function autoRenewDelayMs(remainingMs: number): number {
@@ -236,8 +335,16 @@ function pumpReceive(ctx: ConsumerContext, patch: Patch): Step {
 function armRenewal(ctx: ConsumerContext, nowMs: number): Effect[] {
   const r = ctx.spec.renewal;
   if (ctx.spec.receiveMode !== 'peekLock' || !ctx.sessionful) return [];
-  if (r.kind === 'manual')
+  if (r.kind === 'manual') {
+    const every = { labels: ['every'], times: [nowMs + r.everyMs] };
+    // The last millisecond of the lock, and the instant it expires (T10: a lost lock cannot be renewed).
+    if (
+      ctx.spec.boundaryTimes === true &&
+      addInstants(ctx, nowMs, ['lockedUntil'], [-1, 0], null, every).labels.length > 1
+    )
+      return [chooseTiming(ctx, 'renew', 0, every)];
     return [{ type: 'fx.timer', key: RENEW_KEY, atMs: nowMs + r.everyMs, event: { type: 'consumer.renewTick' } }];
+  }
   if (r.kind === 'auto' && r.maxDurationMs > 0) {
     const windowEnd = ctx.acceptedAtMs + r.maxDurationMs;
     if (nowMs >= windowEnd || ctx.lockedUntilMs >= windowEnd) return [];
@@ -253,6 +360,159 @@ function armRenewal(ctx: ConsumerContext, nowMs: number): Effect[] {
   return [];
 }
 
+/**
+ * `probes`: pick when to probe the session just accepted or renewed — not at all, soon, halfway to the
+ * lock's expiry, or (with `boundaryTimes`) at the lock's expiry or the end of the renewal window, ±1 ms.
+ */
+function armProbe(ctx: ConsumerContext, nowMs: number): Effect[] {
+  if (ctx.spec.probes !== true || !ctx.sessionful || ctx.token === null || ctx.sessionActor === null) return [];
+  const half = Math.max(1, Math.floor((ctx.lockedUntilMs - nowMs) / 2));
+  const at: Instants = { labels: ['none', 'soon', 'halfway'], times: [-1, nowMs + 1, nowMs + half] };
+  if (ctx.spec.boundaryTimes === true) addInstants(ctx, nowMs, ['lockedUntil', 'windowEnd'], [-1, 0, 1], null, at);
+  return [chooseTiming(ctx, 'probe', 0, at)];
+}
+
+/** `probes`: right after learning the lock is lost, perhaps one more operation under the lost lock (§2.5). */
+function probeAfterLoss(ctx: ConsumerContext): Effect[] {
+  if (ctx.spec.probes !== true || ctx.token === null || ctx.sessionActor === null || ctx.sessionId === null) return [];
+  const options = ['none', ...PROBE_KINDS];
+  return [
+    {
+      type: 'fx.choose',
+      name: `probeAfterLoss:${ctx.self}`,
+      options,
+      event: {
+        type: 'consumer.probeChosen',
+        token: ctx.token,
+        sessionActor: ctx.sessionActor,
+        sessionId: ctx.sessionId,
+        options,
+        choice: 0,
+      },
+    },
+  ];
+}
+
+/**
+ * One probe: an operation under `target`'s token whose answer is ignored (onProbeReply), except that
+ * messages it receives are processed like any others. A settle probe never aims at a message a handler
+ * of this session is still processing.
+ */
+function sendProbe(
+  ctx: ConsumerContext,
+  kind: string,
+  target: { readonly token: string; readonly sessionActor: ActorId; readonly sessionId: string },
+): Step {
+  const token = target.token;
+  const seq = ctx.lastSeq ?? 1;
+  let body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>;
+  switch (kind) {
+    case 'receive':
+      body = { type: 'req.receive', token, max: 1, waitMs: 0, mode: ctx.spec.receiveMode };
+      break;
+    case 'complete':
+    case 'deadLetter':
+      if (token === ctx.token && ctx.inflight[seq]) return { patch: {}, fx: [] };
+      body =
+        kind === 'complete'
+          ? { type: 'req.settle', token, seq, action: 'complete' }
+          : {
+              type: 'req.settle',
+              token,
+              seq,
+              action: 'deadLetter',
+              reason: 'Probe',
+              description: 'dead-lettered by a probe',
+            };
+      break;
+    case 'renew':
+      body = { type: 'req.renew', token };
+      break;
+    case 'getState':
+      body = { type: 'req.getState', token };
+      break;
+    case 'setState':
+      body = { type: 'req.setState', token, value: `probe:${ctx.self}` };
+      break;
+    case 'peek':
+      body = { type: 'req.peek', token, fromSeq: 0, max: 10 };
+      break;
+    case 'receiveDeferred':
+      body = { type: 'req.receiveDeferred', token, seqs: [ctx.deferredSeqs[target.sessionId]?.[0] ?? seq] };
+      break;
+    default:
+      return { patch: {}, fx: [] };
+  }
+  const patch: Patch = {};
+  return { patch, fx: [request(ctx, target.sessionActor, body, { op: 'probe', probe: kind as ProbeKind }, patch)] };
+}
+
+function onProbeReply(
+  ctx: ConsumerContext,
+  p: Pending,
+  event: Extract<ConsumerEvent, { type: 'reply' }>,
+  nowMs: number,
+  patch: Patch,
+): Step {
+  if (!event.ok || p.epoch !== ctx.epoch || ctx.phase !== 'holding') return { patch, fx: [] };
+  const r = event.result;
+  if (r.kind === 'renewed') return { patch: { ...patch, lockedUntilMs: r.lockedUntilMs }, fx: [] };
+  if (r.kind !== 'received' || r.messages.length === 0) return { patch, fx: [] };
+  // What a probe received is a real delivery under this lock: it is processed like any other.
+  const fx: Effect[] = [];
+  const fromDeferred = p.probe === 'receiveDeferred';
+  if (fromDeferred)
+    patch.deferredSeqs = withoutDeferred(
+      ctx,
+      r.messages.map((m) => m.seq),
+    );
+  for (const m of r.messages) fx.push(...startProcessing({ ...ctx, ...patch }, m, nowMs, patch, fromDeferred));
+  return { patch, fx };
+}
+
+function withoutDeferred(ctx: ConsumerContext, seqs: readonly number[]): Readonly<Record<string, readonly number[]>> {
+  const id = ctx.sessionId;
+  if (id === null) return ctx.deferredSeqs;
+  return { ...ctx.deferredSeqs, [id]: (ctx.deferredSeqs[id] ?? []).filter((s) => !seqs.includes(s)) };
+}
+
+/** `fetchDeferred`: ask for the next deferred message of the session held, by sequence number (T9). */
+function fetchNext(ctx: ConsumerContext, patch: Patch): Step | null {
+  const c = { ...ctx, ...patch };
+  if (c.spec.fetchDeferred !== true || !c.sessionful || c.phase !== 'holding') return null;
+  if (c.token === null || c.sessionActor === null || c.sessionId === null) return null;
+  const seq = c.deferredSeqs[c.sessionId]?.[0];
+  if (seq === undefined) return null;
+  const fx = [
+    request(
+      c,
+      c.sessionActor,
+      { type: 'req.receiveDeferred', token: c.token, seqs: [seq] },
+      { op: 'fetchDeferred', seq },
+      patch,
+    ),
+  ];
+  patch.receiving = true;
+  return { patch, fx };
+}
+
+/** A fetch answered (or refused with MessageNotFound; an expired one comes back empty): process, fetch on. */
+function afterFetch(
+  ctx: ConsumerContext,
+  seq: number,
+  messages: readonly ReceivedMessage[],
+  nowMs: number,
+  patch: Patch,
+): Step {
+  const next: Patch = { ...patch, receiving: false, deferredSeqs: withoutDeferred(ctx, [seq]) };
+  const fx: Effect[] = [];
+  for (const m of messages) fx.push(...startProcessing({ ...ctx, ...next }, m, nowMs, next, true));
+  const more = fetchNext(ctx, next);
+  if (more) return { patch: more.patch, fx: [...fx, ...more.fx] };
+  const pumped = pumpReceive({ ...ctx, ...next }, next);
+  return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
+}
+
 /** The session is gone from under us (lock lost): drop in-flight work and move on. */
 function lost(ctx: ConsumerContext, _nowMs: number): Step {
   const next = beginAccept({ ...ctx, inflight: {}, receiving: false });
@@ -266,6 +526,11 @@ function cancelProcessing(ctx: ConsumerContext): Effect[] {
 function close(ctx: ConsumerContext, cause: 'close' | 'crash' | 'detach'): Step {
   const patch: Patch = { phase: cause === 'crash' ? 'crashed' : 'closing', inflight: {}, receiving: false };
   const fx: Effect[] = [cancelRenew(), ...cancelProcessing(ctx)];
+  if (ctx.spec.probes === true) {
+    // A closed receiver makes no more calls: its probe goes with it.
+    fx.push({ type: 'fx.cancel', key: PROBE_KEY });
+    patch.probeArmed = false;
+  }
   if (cause === 'crash') fx.push(fact({ kind: 'crashed', consumer: ctx.self }));
   if (ctx.sessionful && ctx.token !== null && ctx.sessionActor !== null) {
     fx.push(request(ctx, ctx.sessionActor, { type: 'req.close', token: ctx.token, cause }, { op: 'close' }, patch));
@@ -295,9 +560,19 @@ function chooseOutcome(ctx: ConsumerContext, m: ReceivedMessage): Outcome | read
 }
 
 /** Start handling one received message: pick its outcome and duration (Chooser), then set its timer. */
-function startProcessing(ctx: ConsumerContext, m: ReceivedMessage, nowMs: number, patch: Patch): Effect[] {
-  const inflight = { ...(patch.inflight ?? ctx.inflight), [m.seq]: { message: m, outcome: null, durationMs: 0 } };
+function startProcessing(
+  ctx: ConsumerContext,
+  m: ReceivedMessage,
+  nowMs: number,
+  patch: Patch,
+  fromDeferred = false,
+): Effect[] {
+  const entry: InFlight = fromDeferred
+    ? { message: m, outcome: null, durationMs: 0, fromDeferred }
+    : { message: m, outcome: null, durationMs: 0 };
+  const inflight = { ...(patch.inflight ?? ctx.inflight), [m.seq]: entry };
   patch.inflight = inflight;
+  patch.lastSeq = m.seq;
   const picked = chooseOutcome(ctx, m);
   if (typeof picked === 'string') return afterOutcome({ ...ctx, ...patch }, m.seq, picked, nowMs, patch);
   return [
@@ -315,6 +590,19 @@ function afterOutcome(ctx: ConsumerContext, seq: number, outcome: Outcome, nowMs
   if (!f) return [];
   patch.inflight = { ...(patch.inflight ?? ctx.inflight), [seq]: { ...f, outcome } };
   if (outcome === 'stall') return startTimer({ ...ctx, ...patch }, seq, ctx.spec.stallMs, nowMs, patch);
+  if (ctx.spec.boundaryTimes === true) {
+    // Finish exactly at a deadline or 1 ms either side, or (`range`) after a duration as usual.
+    const at = addInstants(ctx, nowMs, ['lockedUntil', 'expiresAt', 'windowEnd'], [-1, 0, 1], f.message.expiresAtMs, {
+      labels: ['range'],
+      times: [-1],
+    });
+    if (at.labels.length > 1) return [chooseTiming(ctx, 'finish', seq, at)];
+  }
+  return chooseDuration(ctx, seq, nowMs, patch);
+}
+
+/** Processing takes a Chooser-picked duration in `processingMs`. */
+function chooseDuration(ctx: ConsumerContext, seq: number, nowMs: number, patch: Patch): Effect[] {
   const [min, max] = ctx.spec.processingMs;
   if (min >= max) return startTimer({ ...ctx, ...patch }, seq, min, nowMs, patch);
   return [
@@ -413,6 +701,7 @@ function onReply(ctx: ConsumerContext, event: Extract<ConsumerEvent, { type: 're
   delete pending[event.reqId];
   const base: Patch = { pending };
   const c: ConsumerContext = { ...ctx, pending };
+  if (p.op === 'probe') return onProbeReply(c, p, event, nowMs, base);
   if (p.epoch !== ctx.epoch && p.op !== 'accept') return { patch: base, fx: [] };
   if (!event.ok) return onError(c, p, event.error, nowMs, base);
   return onResult(c, p, event.result, nowMs, base);
@@ -448,8 +737,9 @@ function onError(ctx: ConsumerContext, p: Pending, error: BrokerError, nowMs: nu
   if (p.op === 'close') return beginAcceptAfter(ctx, patch, []);
   if (error.code === 'SessionLockLost') {
     const out = lost({ ...ctx, ...patch }, nowMs);
-    return { patch: { ...patch, ...out.patch }, fx: out.fx };
+    return { patch: { ...patch, ...out.patch }, fx: [...out.fx, ...probeAfterLoss(ctx)] };
   }
+  if (p.op === 'fetchDeferred') return afterFetch(ctx, p.seq ?? -1, [], nowMs, patch);
   if (p.op === 'settle' && p.seq !== undefined) {
     // A plain receiver whose message lock expired: the message is gone from this handler.
     const inflight = { ...ctx.inflight };
@@ -477,8 +767,9 @@ function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: 
         inflight: {},
         receiving: false,
       };
+      if (ctx.spec.probes === true) holding.probeArmed = false;
       const c = { ...ctx, ...holding };
-      const fx: Effect[] = [...armRenewal(c, nowMs)];
+      const fx: Effect[] = [...armRenewal(c, nowMs), ...armProbe(c, nowMs)];
       if (ctx.spec.checkpoint)
         fx.push(
           request(c, c.sessionActor ?? '', { type: 'req.getState', token: result.token }, { op: 'getState' }, holding),
@@ -487,9 +778,13 @@ function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: 
       return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
     }
     case 'received': {
+      if (p.op === 'fetchDeferred') return afterFetch(ctx, p.seq ?? -1, result.messages, nowMs, patch);
       const next: Patch = { ...patch, receiving: false };
       if (result.messages.length === 0) {
         if (Object.keys(ctx.inflight).length > 0) return { patch: next, fx: [] };
+        // Before going idle, fetch what this consumer deferred in the session (T9).
+        const fetch = fetchNext(ctx, next);
+        if (fetch) return fetch;
         // Idle: nothing arrived within the wait (SessionIdleTimeout closes the session, §9).
         if (!ctx.sessionful) return { patch: { ...next, phase: 'done' }, fx: [] };
         const out = close({ ...ctx, ...next }, 'close');
@@ -503,13 +798,20 @@ function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: 
     case 'settled': {
       const inflight = { ...ctx.inflight };
       const seq = p.seq ?? -1;
+      const f = inflight[seq];
       delete inflight[seq];
       const next: Patch = { ...patch, inflight };
+      if (ctx.spec.fetchDeferred === true && f?.outcome === 'defer' && !f.fromDeferred && ctx.sessionId !== null) {
+        // Remember it, to fetch it by sequence number later (a fetched one is not fetched again).
+        next.deferredSeqs = { ...ctx.deferredSeqs, [ctx.sessionId]: [...(ctx.deferredSeqs[ctx.sessionId] ?? []), seq] };
+      }
       return pumpReceive({ ...ctx, ...next }, next);
     }
     case 'renewed': {
       const c = { ...ctx, ...patch, lockedUntilMs: result.lockedUntilMs };
-      return { patch: { ...patch, lockedUntilMs: result.lockedUntilMs }, fx: armRenewal(c, nowMs) };
+      const fx = armRenewal(c, nowMs);
+      if (!ctx.probeArmed) fx.push(...armProbe(c, nowMs));
+      return { patch: { ...patch, lockedUntilMs: result.lockedUntilMs }, fx };
     }
     case 'closed':
       return ctx.phase === 'closing' ? beginAcceptAfter(ctx, patch, []) : { patch, fx: [] };
@@ -519,6 +821,42 @@ function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: 
     case 'sent':
     case 'peeked':
       return { patch, fx: [] };
+  }
+}
+
+/** A Chooser-picked moment (`boundaryTimes`, `probes`): set the timer it names. */
+function onTiming(
+  ctx: ConsumerContext,
+  e: Extract<ConsumerEvent, { type: 'consumer.timingChosen' }>,
+  nowMs: number,
+): Step {
+  const at = e.times[e.choice] ?? -1;
+  const patch: Patch = {};
+  switch (e.purpose) {
+    case 'finish':
+      return {
+        patch,
+        fx: at < 0 ? chooseDuration(ctx, e.seq, nowMs, patch) : startTimer(ctx, e.seq, at - nowMs, nowMs, patch),
+      };
+    case 'renew':
+      if (at < 0 || ctx.phase !== 'holding') return { patch, fx: [] };
+      return { patch, fx: [{ type: 'fx.timer', key: RENEW_KEY, atMs: at, event: { type: 'consumer.renewTick' } }] };
+    case 'probe': {
+      const { token, sessionActor, sessionId } = ctx;
+      if (at < 0 || ctx.phase !== 'holding' || token === null || sessionActor === null || sessionId === null)
+        return { patch, fx: [] };
+      return {
+        patch: { probeArmed: true },
+        fx: [
+          {
+            type: 'fx.timer',
+            key: PROBE_KEY,
+            atMs: at,
+            event: { type: 'consumer.probe', token, sessionActor, sessionId },
+          },
+        ],
+      };
+    }
   }
 }
 
@@ -542,6 +880,25 @@ function handle(ctx: ConsumerContext, event: ConsumerEvent): Step {
     }
     case 'consumer.processed':
       return finishProcessing(ctx, event.seq, nowMs);
+    case 'consumer.timingChosen':
+      return onTiming(ctx, event, nowMs);
+    case 'consumer.probe': {
+      const options = PROBE_KINDS;
+      const { token, sessionActor, sessionId } = event;
+      return {
+        patch: { probeArmed: false },
+        fx: [
+          {
+            type: 'fx.choose',
+            name: `probe:${ctx.self}`,
+            options,
+            event: { type: 'consumer.probeChosen', token, sessionActor, sessionId, options, choice: 0 },
+          },
+        ],
+      };
+    }
+    case 'consumer.probeChosen':
+      return sendProbe(ctx, event.options[event.choice] ?? 'none', event);
     case 'consumer.renewTick': {
       if (ctx.phase !== 'holding' || ctx.token === null || ctx.sessionActor === null) return { patch: {}, fx: [] };
       const patch: Patch = {};
@@ -621,6 +978,9 @@ export const consumerMachine = setup({
     named: input.spec.sessions === 'next' ? [] : input.spec.sessions,
     retries: 0,
     lastCheckpoint: null,
+    deferredSeqs: {},
+    lastSeq: null,
+    probeArmed: false,
   }),
   initial: 'idle',
   on: { '*': { actions: 'apply' } },

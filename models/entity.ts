@@ -26,7 +26,7 @@ import { nowOf } from './events.ts';
 import { enqueueStep } from './step.ts';
 import { deadLetter, expireDue, expiresAt } from './expiry.ts';
 import type { Scope } from './settlement.ts';
-import { countByState, releaseLocked, settle, take, view } from './settlement.ts';
+import { ALREADY_SETTLED, countByState, releaseLocked, settle, take, view } from './settlement.ts';
 
 export interface SessionEntry {
   readonly active: boolean;
@@ -52,6 +52,11 @@ export interface EntityContext {
   readonly dlq: readonly DeadLetterEntry[];
   /** accept-next calls waiting for a session to become available. */
   readonly waiters: readonly Waiter[];
+  /**
+   * When each accept-next that ever waited times out, by `from:reqId`: a retry (the session it was offered
+   * was taken, or expired empty) keeps the deadline of the first wait (T3: one operation timeout).
+   */
+  readonly acceptDeadlines: Readonly<Record<string, number>>;
   /** Non-session mode: the messages, each with its own lock. */
   readonly messages: readonly StoredMessage[];
   readonly messageLocks: number;
@@ -135,7 +140,8 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
   }
   if (config.requiresSession && spec.sessionId === undefined && config.kind === 'queue') {
     return {
-      patch: {},
+      // Seeded bug M33: the rejected send has already taken a sequence number.
+      patch: ctx.scope.bugs.rejectedSendConsumesSeq ? { nextSeq: ctx.nextSeq + 1 } : {},
       fx: [
         {
           type: 'fx.fact',
@@ -157,7 +163,12 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
     replyToSessionId: spec.replyToSessionId,
     body: spec.body,
     enqueuedAtMs: nowMs,
-    expiresAtMs: expiresAt(nowMs, spec.ttlMs, config),
+    expiresAtMs:
+      // Seeded bug M36: a message's own TTL is used as is, without the entity default as ceiling.
+      ctx.scope.bugs.ttlCeilingIgnored && spec.ttlMs !== undefined
+        ? nowMs + spec.ttlMs
+        : // Seeded bug M37: the TTL is counted from time zero instead of from the enqueue time.
+          expiresAt(ctx.scope.bugs.ttlFromTimeZero ? 0 : nowMs, spec.ttlMs, config),
     deliveryCount: 0,
     state: 'active',
     lockToken: null,
@@ -183,14 +194,17 @@ function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send'
       : { nextSeq: seq + 1 },
     fx,
   };
-  if (config.requiresSession && sessionId === null) {
+  // Seeded bug M35: the subscription stores the message as a plain one instead of dead-lettering it.
+  if (config.requiresSession && sessionId === null && !ctx.scope.bugs.sessionlessAcceptedOnSubscription) {
     // A subscription fed by a topic dead-letters a message without a session id (§8.1).
-    fx.push(
-      ...deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowMs, {
-        entity: config.name,
-        entityActor: ctx.self,
-      }),
-    );
+    // Seeded bug M34: the message is acknowledged and silently dropped instead.
+    if (!ctx.scope.bugs.sessionlessDroppedOnSubscription)
+      fx.push(
+        ...deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowMs, {
+          entity: config.name,
+          entityActor: ctx.self,
+        }),
+      );
     fx.push(...ok(req.from, req.reqId, { kind: 'sent', seq }));
     return base;
   }
@@ -226,13 +240,15 @@ function acceptNext(ctx: EntityContext, waiter: Waiter, nowMs: number, queued: b
   const candidates = available(ctx);
   if (candidates.length === 0) {
     if (queued) return { patch: {}, fx: [] };
+    const key = `${waiter.from}:${waiter.reqId}`;
+    const deadline = ctx.acceptDeadlines[key] ?? nowMs + ctx.scope.switches.acceptTimeoutMs;
     return {
-      patch: { waiters: [...ctx.waiters, waiter] },
+      patch: { waiters: [...ctx.waiters, waiter], acceptDeadlines: { ...ctx.acceptDeadlines, [key]: deadline } },
       fx: [
         {
           type: 'fx.timer',
           key: `accept:${waiter.from}:${waiter.reqId}`,
-          atMs: nowMs + ctx.scope.switches.acceptTimeoutMs,
+          atMs: deadline,
           event: { type: 'entity.acceptTimeout', from: waiter.from, reqId: waiter.reqId },
         },
       ],
@@ -284,6 +300,10 @@ function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: numbe
     ctx.scope,
   );
   const fx: Effect[] = [...out.fx];
+  const lockedUntilMs = nowMs + ctx.scope.config.lockDurationMs;
+  const locked = new Set(out.delivered.flatMap((m) => (m.lockToken === null ? [] : [m.seq])));
+  const messages =
+    locked.size === 0 ? out.messages : out.messages.map((m) => (locked.has(m.seq) ? { ...m, lockedUntilMs } : m));
   for (const m of out.delivered) {
     if (m.lockToken === null) continue;
     fx.push({
@@ -296,13 +316,16 @@ function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: numbe
   fx.push(
     ...ok(w.from, w.reqId, { kind: 'received', messages: out.delivered.map((m) => view(m, ctx.scope.switches)) }),
   );
-  return { patch: { messages: out.messages, messageLocks: locks }, fx, count: out.delivered.length };
+  return { patch: { messages, messageLocks: locks }, fx, count: out.delivered.length };
 }
 
 function serveParked(ctx: EntityContext, nowMs: number): Step {
-  let current = ctx;
-  const fx: Effect[] = [];
-  const patch: Partial<EntityContext> = {};
+  if (ctx.parked.length === 0) return { patch: {}, fx: [] };
+  // A waiting receive is a receive: expiry is evaluated first, so it never hands out an expired message (§4).
+  const expired = plainExpiry(ctx, nowMs);
+  let current = { ...ctx, ...expired.patch };
+  const fx: Effect[] = [...expired.fx];
+  const patch: Partial<EntityContext> = { ...expired.patch };
   while (current.parked.length > 0 && countByState(current.messages, 'active') > 0) {
     const [first, ...rest] = current.parked;
     if (!first) break;
@@ -366,7 +389,16 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
         [event.sessionId]: { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount },
       };
       const next = { ...ctx, sessions };
-      const served = serveWaiters(next, nowMs);
+      // Seeded bug M28: a session that becomes available because a message arrived does not wake accept-next.
+      const arrived = prev !== undefined && !prev.active && event.active > 0;
+      // Seeded bug M52: a session freed by close, detach, crash or lock expiry is recorded as free but does
+      // not wake accept-next; a waiter is served only by a later status change, or times out.
+      const unlocked = prev !== undefined && prev.locked && !event.locked;
+      const served =
+        (ctx.scope.bugs.acceptNextNotWokenOnArrival && arrived) ||
+        (ctx.scope.bugs.acceptNextNotWokenOnUnlock && unlocked)
+          ? { patch: {}, fx: [] }
+          : serveWaiters(next, nowMs);
       return { patch: { sessions, ...served.patch }, fx: served.fx };
     }
     case 'entity.acceptTimeout': {
@@ -446,6 +478,10 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
           patch: {},
           fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }),
         };
+      // A message lock is void at its deadline (D4), even before the expiry timer due then has fired.
+      const target = ctx.messages.find((m) => m.seq === event.seq);
+      if (target?.lockedUntilMs !== undefined && nowMs >= target.lockedUntilMs && target.state === 'locked')
+        return { patch: {}, fx: fail(ctx, event, { code: 'MessageLockLost', message: ALREADY_SETTLED }) };
       const out = settle(ctx.messages, { ...event, consumer: event.from, nowMs }, ctx.scope);
       if (out.error) return { patch: {}, fx: fail(ctx, event, out.error) };
       const next = { ...ctx, messages: out.messages };
@@ -471,7 +507,10 @@ function handle(ctx: EntityContext, event: EntityEvent): Step {
         switches: { ...ctx.scope.switches, lockExpiryIncrementScope: 'delivered' as const },
       };
       const out = releaseLocked(ctx.messages, event.token, 'lockExpired', nowMs, scope);
-      const served = serveParked({ ...ctx, messages: out.messages }, nowMs);
+      // Seeded bug M54: the message given back by its lock's expiry does not wake a parked receive.
+      const served = ctx.scope.bugs.parkedReceiveNotServedOnLockExpiry
+        ? { patch: {}, fx: [] }
+        : serveParked({ ...ctx, messages: out.messages }, nowMs);
       return {
         patch: { messages: out.messages, ...served.patch },
         fx: [
@@ -550,6 +589,7 @@ export const entityMachine = setup({
     sessionCount: 0,
     dlq: [],
     waiters: [],
+    acceptDeadlines: {},
     messages: [],
     messageLocks: 0,
     parked: [],

@@ -58,6 +58,10 @@ export interface StoredMessage {
   readonly lockToken: string | null;
   /** Token of the lock under which it was last delivered: lock expiry raises the count of these (§2.5). */
   readonly deliveredUnder: string | null;
+  /** Fetched by sequence number while deferred: given back, it stays deferred (§3.3). */
+  readonly fetchedDeferred?: boolean | undefined;
+  /** Non-session entities: when the message's own lock runs out (D4); at that instant it is void. */
+  readonly lockedUntilMs?: number | undefined;
 }
 
 /** A message as a receiver sees it. */
@@ -205,6 +209,28 @@ export type ConsumerEvent =
   | { type: 'consumer.outcomeChosen'; seq: number; options: readonly string[]; choice: number }
   | { type: 'consumer.processed'; seq: number }
   | { type: 'consumer.renewTick' }
+  /**
+   * When to act, picked by the Chooser among named instants (`range`/`every`/`none`, or a deadline such as
+   * `lockedUntil-1`): `times[choice]` is the virtual time, -1 for the named default.
+   */
+  | {
+      type: 'consumer.timingChosen';
+      purpose: 'finish' | 'renew' | 'probe';
+      seq: number;
+      options: readonly string[];
+      times: readonly number[];
+      choice: number;
+    }
+  /** A probe timer fired: an extra operation with the lock token held when it was armed. */
+  | { type: 'consumer.probe'; token: string; sessionActor: ActorId; sessionId: string }
+  | {
+      type: 'consumer.probeChosen';
+      token: string;
+      sessionActor: ActorId;
+      sessionId: string;
+      options: readonly string[];
+      choice: number;
+    }
   | { type: 'fault.crash' }
   | { type: 'fault.detach' };
 
@@ -282,7 +308,7 @@ export type Fact =
       seq: number | null;
       code: ErrorCode;
     }
-  /** A locked message became active again. */
+  /** A locked message was given back: active again, or (a fetched deferred message) deferred again (§3.3). */
   | {
       kind: 'requeued';
       entity: string;
@@ -290,6 +316,8 @@ export type Fact =
       seq: number;
       deliveryCount: number;
       cause: 'abandon' | 'lockExpired' | ReleaseCause;
+      /** Where it went: `deferred` for a message fetched with receiveDeferred (§3.3). Absent: active. */
+      to?: 'deferred';
     }
   | { kind: 'deadLettered'; entity: string; session: string | null; seq: number; reason: string; deliveryCount: number }
   | {

@@ -44,11 +44,15 @@ export function expireDue(
     readonly triggered?: boolean;
     /** Seeded bug M08: locked messages are not protected. */
     readonly expireLocked?: boolean;
+    /** Seeded bug M39: deferred messages are swept like active ones instead of only when fetched. */
+    readonly expireDeferred?: boolean;
   },
   config: EntityConfig,
 ): ExpiryOutcome {
+  const sweepable = (m: StoredMessage): boolean =>
+    m.state === 'active' || (scope.expireDeferred === true && m.state === 'deferred');
   const expirable = (m: StoredMessage): boolean =>
-    m.state === 'active' || (scope.expireLocked === true && m.state === 'locked');
+    sweepable(m) || (scope.expireLocked === true && m.state === 'locked');
   let any = scope.sessionWide && scope.triggered === true;
   for (const m of messages) {
     if (expirable(m) && isExpired(m, nowMs)) {
@@ -61,7 +65,7 @@ export function expireDue(
   const fx: Effect[] = [];
   for (const m of messages) {
     const due = expirable(m) && isExpired(m, nowMs);
-    const bySession = !due && scope.sessionWide && m.state === 'active';
+    const bySession = !due && scope.sessionWide && sweepable(m);
     if (!due && !bySession) {
       kept.push(m);
       continue;
@@ -71,13 +75,20 @@ export function expireDue(
   return { messages: kept, fx };
 }
 
-/** The effects of one message expiring: dropped, or dead-lettered with `TTLExpiredException`. */
+/**
+ * The effects of one message expiring: dropped, or dead-lettered with `TTLExpiredException`.
+ * `deadLetterAs` overrides the reason and description (only seeded bug M40 passes it).
+ */
 export function expire(
   m: StoredMessage,
   nowMs: number,
   rule: 'message' | 'session',
   scope: { readonly entity: string; readonly entityActor: string },
   config: EntityConfig,
+  deadLetterAs: { readonly reason: string; readonly description: string } = {
+    reason: TTL_EXPIRED_REASON,
+    description: TTL_EXPIRED_DESCRIPTION,
+  },
 ): Effect[] {
   const deadLettered = config.deadLetteringOnMessageExpiration;
   const fx: Effect[] = [
@@ -86,7 +97,7 @@ export function expire(
       fact: { kind: 'expired', entity: scope.entity, session: m.sessionId, seq: m.seq, deadLettered, rule },
     },
   ];
-  if (deadLettered) fx.push(...deadLetter(m, TTL_EXPIRED_REASON, TTL_EXPIRED_DESCRIPTION, nowMs, scope));
+  if (deadLettered) fx.push(...deadLetter(m, deadLetterAs.reason, deadLetterAs.description, nowMs, scope));
   return fx;
 }
 

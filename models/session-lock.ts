@@ -44,8 +44,18 @@ export const sessionLockMachine = setup({
     /** Seeded bug M09: a correct broker never renews a lock that has already expired (T10). */
     renewsAfterExpiry: ({ context, event }) =>
       context.bugs.renewAfterExpiry === true && 'token' in event && event.token === context.token,
+    /** The held lock has reached its deadline: `now ≥ lockedUntil` (T11). */
+    lapsed: ({ context, event }) => nowOf(event) >= context.lockedUntilMs,
     /** Seeded bug M01: a correct broker never grants a held lock to a second owner (T2). */
     grantsWhileHeld: ({ context }) => context.bugs.acceptNextNotExclusive === true,
+    /** Seeded bug M18: a valid renewal moves the deadline but forgets to move the expiry timer (T10). */
+    renewsWithoutRearm: ({ context, event }) =>
+      context.bugs.renewKeepsExpiryTimer === true &&
+      'token' in event &&
+      event.token === context.token &&
+      nowOf(event) < context.lockedUntilMs,
+    /** Seeded bug M51: only the first lock of a session arms its expiry timer; a re-accept never does (T11). */
+    regrantsWithoutTimer: ({ context }) => context.bugs.regrantExpiryNotArmed === true,
   },
   actions: {
     grant: assign(({ event }) => {
@@ -74,9 +84,11 @@ export const sessionLockMachine = setup({
         mode: e.mode,
       });
     }),
-    extend: assign(({ event }) => {
+    extend: assign(({ context, event }) => {
       if (event.type !== 'lock.renew') return {};
-      return { lockedUntilMs: nowOf(event) + event.durationMs };
+      // Seeded bug M17: the new deadline is counted from the old deadline instead of from now (T10).
+      const from = context.bugs.renewFromOldDeadline === true ? context.lockedUntilMs : nowOf(event);
+      return { lockedUntilMs: from + event.durationMs };
     }),
     announceRenewal: emit(({ context, event }) => {
       const e = event as Extract<LockRequest, { type: 'lock.renew' }>;
@@ -133,9 +145,18 @@ export const sessionLockMachine = setup({
       on: {
         'lock.acquire': [
           { guard: 'grantsWhileHeld', target: 'held', reenter: true, actions: ['grant', 'armExpiry', 'announceGrant'] },
+          // At its deadline the lock is over (T11) even if its expiry timer, due at this same instant, has not
+          // fired yet: expire it first (the holder's messages go back), then grant (T2).
+          {
+            guard: 'lapsed',
+            target: 'held',
+            reenter: true,
+            actions: ['announceExpiry', 'grant', 'armExpiry', 'announceGrant'],
+          },
           { actions: 'deny' },
         ],
         'lock.renew': [
+          { guard: 'renewsWithoutRearm', actions: ['extend', 'announceRenewal'] },
           { guard: 'validFor', actions: ['extend', 'armExpiry', 'announceRenewal'] },
           { actions: 'refuseRenewal' },
         ],
@@ -145,13 +166,19 @@ export const sessionLockMachine = setup({
     },
     released: {
       on: {
-        'lock.acquire': { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
+        'lock.acquire': [
+          { guard: 'regrantsWithoutTimer', target: 'held', actions: ['grant', 'announceGrant'] },
+          { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
+        ],
         'lock.renew': { actions: 'refuseRenewal' },
       },
     },
     expired: {
       on: {
-        'lock.acquire': { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
+        'lock.acquire': [
+          { guard: 'regrantsWithoutTimer', target: 'held', actions: ['grant', 'announceGrant'] },
+          { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
+        ],
         'lock.renew': [
           {
             guard: { type: 'renewsAfterExpiry' },

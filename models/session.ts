@@ -97,7 +97,10 @@ function fail(to: ActorId, reqId: number, error: BrokerError): Effect {
  * lock has expired (T11) even if the expiry timer due at this same instant has not been delivered yet.
  */
 function holds(ctx: SessionContext, token: string | null, nowMs: number): boolean {
-  return ctx.holder !== null && ctx.holder.token === token && nowMs < ctx.holder.lockedUntilMs;
+  if (ctx.holder === null || ctx.holder.token !== token) return false;
+  // Seeded bug M20: the deadline is compared with `<=`, so the lock still counts at now == lockedUntil.
+  if (ctx.scope.bugs.lockValidAtDeadline) return nowMs <= ctx.holder.lockedUntilMs;
+  return nowMs < ctx.holder.lockedUntilMs;
 }
 
 function opFailed(
@@ -129,21 +132,37 @@ function opFailed(
  * Lazy expiry, evaluated on receive, accept, lock release and the background tick (§4). `triggered`:
  * a message released with the lock has just expired, which counts for the session-wide rule.
  */
-function evaluateExpiry(ctx: SessionContext, nowMs: number, unlocked: boolean, triggered = false): Step {
+function evaluateExpiry(ctx: SessionContext, nowMs: number, unlocked: boolean, triggered = false, gc = false): Step {
   if (ctx.scope.bugs.deliverExpired) return { patch: {}, fx: [] };
   const sessionWide = unlocked && ctx.scope.switches.sessionWideExpiry && !ctx.scope.bugs.perMessageTtlOnly;
-  const expireLocked = ctx.scope.bugs.expireLockedMessages === true;
-  const scope = { entity: ctx.scope.entity, entityActor: ctx.scope.entityActor, sessionWide, triggered, expireLocked };
+  // Seeded bug M42: the background tick (only) expires locked messages too.
+  const expireLocked = ctx.scope.bugs.expireLockedMessages === true || (gc && ctx.scope.bugs.gcExpiresLocked === true);
+  // Seeded bug M39: the lazy sweep treats deferred messages like active ones.
+  const expireDeferred = ctx.scope.bugs.expirySweepsDeferred === true;
+  const scope = {
+    entity: ctx.scope.entity,
+    entityActor: ctx.scope.entityActor,
+    sessionWide,
+    triggered,
+    expireLocked,
+    expireDeferred,
+  };
   const out = expireDue(ctx.messages, nowMs, scope, ctx.scope.config);
   return out.fx.length === 0 ? { patch: {}, fx: [] } : { patch: { messages: out.messages }, fx: [...out.fx] };
 }
 
 /** Tell the entity when availability for accept-next changes. */
 function status(ctx: SessionContext): Step {
-  const active = countByState(ctx.messages, 'active');
+  // Seeded bug M27: deferred messages are counted as available for accept-next.
+  const deferred = ctx.scope.bugs.acceptNextCountsDeferred ? countByState(ctx.messages, 'deferred') : 0;
+  const active = countByState(ctx.messages, 'active') + deferred;
   const locked = ctx.holder !== null;
   const key = `${active > 0}|${locked}`;
   if (key === ctx.reported) return { patch: {}, fx: [] };
+  // Seeded bug M56: a session that has just become available (unlocked, an active message) is reported to
+  // the entity only at the session's next event; `|lag` marks the report held back.
+  if (ctx.scope.bugs.availabilityReportedLate && active > 0 && !locked && !ctx.reported.endsWith('|lag'))
+    return { patch: { reported: `${key}|lag` }, fx: [] };
   const first = ctx.messages.find((m) => m.state === 'active');
   return {
     patch: { reported: key },
@@ -160,9 +179,18 @@ function status(ctx: SessionContext): Step {
 /** Deliver to the holder's parked receive, if there is one and anything to give. */
 function serveParked(ctx: SessionContext, nowMs: number): Step {
   const parked = ctx.parked;
-  if (!parked || !ctx.holder || parked.from !== ctx.holder.owner) return { patch: {}, fx: [] };
+  // Only for a holder whose lock is still valid: at its deadline the lock is over (T11), even before the
+  // expiry timer due at this instant fires; the receive then fails with the lock's expiry.
+  if (!parked || !ctx.holder || parked.from !== ctx.holder.owner || !holds(ctx, ctx.holder.token, nowMs))
+    return { patch: {}, fx: [] };
   if (countByState(ctx.messages, 'active') === 0 && !ctx.scope.bugs.deferredVisible) return { patch: {}, fx: [] };
-  const token = ctx.holder.token;
+  // A waiting receive is a receive: expiry is evaluated first, so it never hands out an expired message (§4).
+  const expiry = evaluateExpiry(ctx, nowMs, false);
+  const out1 = serveParkedNow({ ...ctx, ...expiry.patch }, parked, ctx.holder.token, nowMs);
+  return { patch: { ...expiry.patch, ...out1.patch }, fx: [...expiry.fx, ...out1.fx] };
+}
+
+function serveParkedNow(ctx: SessionContext, parked: ParkedReceive, token: string, nowMs: number): Step {
   const out = take(
     ctx.messages,
     { max: parked.max, mode: parked.mode, consumer: parked.from, nowMs, tokenFor: () => token },
@@ -179,6 +207,8 @@ function serveParked(ctx: SessionContext, nowMs: number): Step {
     ],
   };
 }
+
+const NO_STEP: Step = { patch: {}, fx: [] };
 
 /** Run steps in order, each seeing the context the previous ones left. */
 function chain(ctx: SessionContext, ...steps: Array<(c: SessionContext) => Step>): Step {
@@ -207,7 +237,8 @@ function acquire(ctx: SessionContext, from: ActorId, reqId: number, next: boolea
           owner: from,
           token: `${ctx.sessionId}@${locks}`,
           reqId,
-          durationMs: ctx.scope.config.lockDurationMs,
+          // Seeded bug M21: the first lock uses the legacy 30-s default, not the entity's LockDuration.
+          durationMs: ctx.scope.bugs.acceptLegacyLockDuration ? 30_000 : ctx.scope.config.lockDurationMs,
           next,
           mode,
         },
@@ -231,6 +262,8 @@ function lockGone(
     messages: returned.messages,
     holder: null,
   };
+  // Seeded bug M45: the session state is treated as part of the lock and dropped with it.
+  if (ctx.scope.bugs.stateClearedOnRelease) patch.state = null;
   if (ctx.parked && ctx.parked.from === holder.owner) {
     fx.push({ type: 'fx.cancel', key: `receive:${ctx.parked.from}:${ctx.parked.reqId}` });
     if (cause === 'lockExpired' || cause === 'detach')
@@ -243,14 +276,27 @@ function lockGone(
     (c) => admitWaiting(c),
     // A waiting named accept now takes the lock (granted within this step): the session never becomes
     // available to accept-next in between, so the entity hears of it only if nobody was admitted.
-    (c) => (c.waiting.length < ctx.waiting.length ? { patch: {}, fx: [] } : status(c)),
+    (c) =>
+      c.waiting.length < ctx.waiting.length ||
+      // Seeded bug M26: a close forgets to tell the entity that the session is free again.
+      (ctx.scope.bugs.closeNotReportedAvailable === true && cause === 'close')
+        ? { patch: {}, fx: [] }
+        : status(c),
   );
   return { patch: { ...patch, ...after.patch }, fx: [...fx, ...after.fx] };
 }
 
 function admitWaiting(ctx: SessionContext): Step {
   const [first, ...rest] = ctx.waiting;
-  if (!first || ctx.holder) return { patch: {}, fx: [] };
+  // Seeded bug M29: a waiting named accept is never handed the released lock.
+  // Seeded bug M55: nor is it handed the lock at release; it is admitted only when its timeout fires.
+  if (
+    !first ||
+    ctx.holder ||
+    ctx.scope.bugs.waitingAcceptNeverAdmitted ||
+    ctx.scope.bugs.waitingAcceptAdmittedAtTimeout
+  )
+    return { patch: {}, fx: [] };
   const out = acquire(ctx, first.from, first.reqId, false, first.mode);
   return {
     patch: { ...out.patch, waiting: rest },
@@ -276,9 +322,13 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       const next = event.type === 'session.acceptNext';
       return chain(
         ctx,
-        (c) => evaluateExpiry(c, nowMs, c.holder === null),
+        // A holder whose lock reached its deadline at this instant: the lock actor expires it before the
+        // grant (T11 comes first), and expiry is evaluated then, on the unlocked session.
+        (c) =>
+          c.holder !== null && nowMs >= c.holder.lockedUntilMs ? NO_STEP : evaluateExpiry(c, nowMs, c.holder === null),
         (c) => {
-          if (next && countByState(c.messages, 'active') === 0) {
+          const deferred = scope.bugs.acceptNextCountsDeferred ? countByState(c.messages, 'deferred') : 0;
+          if (next && countByState(c.messages, 'active') + deferred === 0) {
             // Nothing left to hand out after expiry: let the entity pick again.
             return {
               patch: {},
@@ -411,7 +461,9 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       const holder: Holder = {
         owner: event.owner,
         token: event.token,
-        lockedUntilMs: event.lockedUntilMs,
+        // Seeded bug M19: the renewal is acknowledged, but the session keeps fencing with the old deadline.
+        lockedUntilMs:
+          scope.bugs.renewDeadlineNotRecorded && ctx.holder ? ctx.holder.lockedUntilMs : event.lockedUntilMs,
         mode: ctx.holder?.mode ?? 'peekLock',
       };
       return {
@@ -463,7 +515,9 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       };
     case 'req.close': {
       // With `crashSemantics: lockExpiry` the broker never hears of a crash: the lock runs out instead (§2.6).
-      if (event.cause === 'crash' && scope.switches.crashSemantics === 'lockExpiry') return { patch: {}, fx: [] };
+      // Seeded bug M32: the crash is treated as a release anyway.
+      if (event.cause === 'crash' && scope.switches.crashSemantics === 'lockExpiry' && !scope.bugs.crashReleasesAtOnce)
+        return { patch: {}, fx: [] };
       if (!holds(ctx, event.token, nowMs)) {
         return { patch: {}, fx: event.cause === 'close' ? [ok(event.from, event.reqId, { kind: 'closed' })] : [] };
       }
@@ -482,6 +536,8 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
         // Seeded bug M12: the receiver goes away but the broker keeps the lock until it expires.
         return { patch: {}, fx: [requested, ok(event.from, event.reqId, { kind: 'closed' })] };
       }
+      // Seeded bug M31: a dropped link is not noticed; the lock stays held until it expires.
+      if (scope.bugs.detachKeepsLock && event.cause === 'detach') return { patch: {}, fx: [requested] };
       return {
         patch: {},
         fx: [
@@ -500,8 +556,11 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       };
     }
     case 'req.receive': {
-      if (!holds(ctx, event.token, nowMs))
-        return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
+      // Seeded bug M22: receive only checks that the session is locked by someone, not by this token.
+      const fenced = scope.bugs.receiveIgnoresToken
+        ? ctx.holder !== null && nowMs < ctx.holder.lockedUntilMs
+        : holds(ctx, event.token, nowMs);
+      if (!fenced) return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       const token = event.token ?? '';
       return chain(
         ctx,
@@ -525,7 +584,11 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
               ],
             };
           }
-          const received = out.delivered.map((m) => view(m, scope.switches));
+          // Seeded bug M47: the receive path always shows the .NET-style count (raw + 1).
+          const shown = scope.bugs.receiveCountPlusOne
+            ? { ...scope.switches, deliveryCountView: 'plusOne' as const }
+            : scope.switches;
+          const received = out.delivered.map((m) => view(m, shown));
           return {
             patch: { messages: out.messages },
             fx: [...out.fx, ok(event.from, event.reqId, { kind: 'received', messages: received })],
@@ -540,7 +603,10 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       return { patch: { parked: null }, fx: [ok(event.from, event.reqId, { kind: 'received', messages: [] })] };
     }
     case 'req.settle': {
-      if (!holds(ctx, event.token, nowMs) && !scope.bugs.settleWithStaleLock) {
+      // Seeded bug M25: dead-letter is not fenced by the session lock.
+      const unfenced =
+        scope.bugs.settleWithStaleLock || (scope.bugs.deadLetterUnfenced && event.action === 'deadLetter');
+      if (!holds(ctx, event.token, nowMs) && !unfenced) {
         return { patch: {}, fx: opFailed(ctx, event, event.token, event.seq, LOCK_LOST(ctx.sessionId)) };
       }
       const out = settle(ctx.messages, { ...event, consumer: event.from, nowMs }, scope);
@@ -551,12 +617,17 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
           patch: { messages: out.messages },
           fx: [...out.fx, ok(event.from, event.reqId, { kind: 'settled' })],
         }),
-        (c) => serveParked(c, nowMs),
+        // Seeded bug M53: the message an abandon makes active again does not wake the holder's parked receive.
+        (c) =>
+          scope.bugs.parkedReceiveNotServedOnAbandon && event.action === 'abandon'
+            ? { patch: {}, fx: [] }
+            : serveParked(c, nowMs),
         status,
       );
     }
     case 'req.getState': {
-      if (!holds(ctx, event.token, nowMs))
+      // Seeded bug M23: reading the state is not fenced by the lock.
+      if (!holds(ctx, event.token, nowMs) && !scope.bugs.getStateUnfenced)
         return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       return {
         patch: {},
@@ -613,13 +684,19 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
       if (!holds(ctx, event.token, nowMs))
         return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
       const messages = ctx.messages
-        .filter((m) => m.seq >= event.fromSeq)
+        // Seeded bug M46: peek shows only active messages, hiding locked and deferred ones.
+        .filter((m) => m.seq >= event.fromSeq && (!scope.bugs.peekActiveOnly || m.state === 'active'))
         .slice(0, event.max)
         .map((m) => view(m, scope.switches, true));
       return { patch: {}, fx: [ok(event.from, event.reqId, { kind: 'peeked', messages })] };
     }
     case 'session.gcTick':
-      return chain(ctx, (c) => evaluateExpiry(c, nowMs, c.holder === null), status);
+      // Seeded bug M41: the tick applies the session-wide rule to a locked session too.
+      return chain(
+        ctx,
+        (c) => evaluateExpiry(c, nowMs, c.holder === null || scope.bugs.gcSessionWideOnLocked === true, false, true),
+        status,
+      );
     case 'req.send':
       return {
         patch: {},
@@ -633,6 +710,13 @@ function handle(ctx: SessionContext, event: SessionEvent): Step {
 function acceptTimeout(ctx: SessionContext, e: { from: ActorId; reqId: number }): Step {
   const waiting = ctx.waiting.filter((w) => !(w.from === e.from && w.reqId === e.reqId));
   if (waiting.length === ctx.waiting.length) return { patch: {}, fx: [] };
+  // Seeded bug M55: the waiter is polled at its timeout instead of signalled at release: a free session
+  // is granted now, late.
+  const polled = ctx.waiting.find((w) => w.from === e.from && w.reqId === e.reqId);
+  if (ctx.scope.bugs.waitingAcceptAdmittedAtTimeout && polled && ctx.holder === null) {
+    const out = acquire(ctx, polled.from, polled.reqId, false, polled.mode);
+    return { patch: { ...out.patch, waiting }, fx: out.fx };
+  }
   const error: BrokerError = {
     code: 'ServiceTimeout',
     message: `Failed to create a receiver for the requested session '${ctx.sessionId}' within allocated time and retry attempts.`,
@@ -662,7 +746,8 @@ function receiveDeferred(
   nowMs: number,
 ): Step {
   const scope = ctx.scope;
-  if (!holds(ctx, event.token, nowMs))
+  // Seeded bug M24: fetching by sequence number is not fenced by the session lock.
+  if (!holds(ctx, event.token, nowMs) && !scope.bugs.receiveDeferredUnfenced)
     return { patch: {}, fx: opFailed(ctx, event, event.token, null, LOCK_LOST(ctx.sessionId)) };
   const missing = event.seqs.find((s) => !ctx.messages.some((m) => m.seq === s && m.state === 'deferred'));
   if (missing !== undefined) {
@@ -684,12 +769,25 @@ function receiveDeferred(
       messages.push(m);
       continue;
     }
-    if (isExpired(m, nowMs)) {
+    // Seeded bug M38: the fetch does not check expiry and hands out an expired deferred message.
+    if (isExpired(m, nowMs) && !scope.bugs.receiveDeferredReturnsExpired) {
       // Expired deferred messages are expired when fetched, and not returned (net#30252).
-      fx.push(...expire(m, nowMs, 'message', scope, scope.config));
+      // Seeded bug M40: that dead-lettering loses its TTLExpiredException reason and description.
+      const lost = scope.bugs.expiredDeferredReasonLost === true;
+      fx.push(...expire(m, nowMs, 'message', scope, scope.config, lost ? { reason: '', description: '' } : undefined));
       continue;
     }
-    const out: StoredMessage = { ...m, state: 'locked', lockToken: event.token, deliveredUnder: event.token };
+    // Every receipt of a deferred message is a delivery and raises its count (§3.3, the SDK's live tests).
+    // In receive-and-delete it is gone on transfer and carries no lock token (§3.1).
+    const token = mode === 'peekLock' ? event.token : null;
+    const out: StoredMessage = {
+      ...m,
+      deliveryCount: m.deliveryCount + 1,
+      state: 'locked',
+      lockToken: token,
+      deliveredUnder: token,
+      fetchedDeferred: true,
+    };
     if (mode === 'peekLock') messages.push(out);
     received.push({ ...view(out, scope.switches), state: 'deferred' as const });
     fx.push({
@@ -700,8 +798,8 @@ function receiveDeferred(
         session: ctx.sessionId,
         seq: m.seq,
         consumer: event.from,
-        token: event.token,
-        deliveryCount: m.deliveryCount,
+        token,
+        deliveryCount: out.deliveryCount,
         mode,
         deferred: true,
       },

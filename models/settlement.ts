@@ -87,6 +87,8 @@ export function take(
     const out: StoredMessage = { ...m, state: 'locked', lockToken: token, deliveredUnder: token };
     delivered.push(out);
     if (request.mode === 'peekLock') next.push(out);
+    // Seeded bug M48: receive-and-delete hands the message out but never deletes it.
+    else if (scope.bugs.receiveAndDeleteKeepsMessage) next.push(m);
     fx.push({
       type: 'fx.fact',
       fact: {
@@ -137,6 +139,24 @@ function reactivate(
 ): { message: StoredMessage | null; fx: Effect[]; expired: boolean } {
   const { message, fx } = bump(m, by, nowMs, scope);
   if (message === null) return { message, fx, expired: false };
+  if (m.fetchedDeferred === true) {
+    // §3.3: a fetched deferred message given back (abandon, close, lock expiry) stays deferred, and
+    // deferred messages expire only when fetched.
+    const deferred: StoredMessage = { ...message, state: 'deferred', lockToken: null, fetchedDeferred: false };
+    fx.push({
+      type: 'fx.fact',
+      fact: {
+        kind: 'requeued',
+        entity: scope.entity,
+        session: m.sessionId,
+        seq: m.seq,
+        deliveryCount: deferred.deliveryCount,
+        cause,
+        to: 'deferred',
+      },
+    });
+    return { message: deferred, fx, expired: false };
+  }
   const active: StoredMessage = { ...message, state: 'active', lockToken: null };
   fx.push({
     type: 'fx.fact',
@@ -170,8 +190,12 @@ export function releaseLocked(
   scope: Scope,
 ): Outcome & { readonly expired: boolean } {
   const expiry = cause === 'lockExpired';
-  const increment = expiry ? (scope.bugs.noIncrementOnLockExpiry ? 0 : 1) : scope.bugs.incrementOnClose ? 1 : 0;
-  const all = expiry && scope.switches.lockExpiryIncrementScope === 'all';
+  // Seeded bug M30: a crash raises the count as a lock expiry would, although crashSemantics is 'release'.
+  const onRelease = scope.bugs.incrementOnClose || (scope.bugs.incrementOnCrash && cause === 'crash');
+  const increment = expiry ? (scope.bugs.noIncrementOnLockExpiry ? 0 : 1) : onRelease ? 1 : 0;
+  // Seeded bug M50: lock expiry raises every message of the session, whatever the switch says.
+  const all =
+    expiry && (scope.switches.lockExpiryIncrementScope === 'all' || scope.bugs.lockExpiryIncrementsAll === true);
   const next: StoredMessage[] = [];
   const fx: Effect[] = [];
   let expired = false;
@@ -213,7 +237,9 @@ export function settle(
 ): Outcome & { readonly error?: BrokerError } {
   const index = messages.findIndex((m) => m.seq === req.seq);
   const m = messages[index];
-  if (!m || m.state !== 'locked' || (m.lockToken !== req.token && !scope.bugs.settleWithStaleLock)) {
+  // Seeded bug M25: dead-letter finds the message by sequence number and never compares the lock token.
+  const unfenced = scope.bugs.settleWithStaleLock || (scope.bugs.deadLetterUnfenced && req.action === 'deadLetter');
+  if (!m || m.state !== 'locked' || (m.lockToken !== req.token && !unfenced)) {
     return { messages, fx: [], error: { code: 'MessageLockLost', message: ALREADY_SETTLED } };
   }
   const fx: Effect[] = [
@@ -236,11 +262,17 @@ export function settle(
     case 'complete':
       return { messages: rest, fx };
     case 'deadLetter':
-      fx.push(...deadLetter(m, req.reason ?? '', req.description ?? '', req.nowMs, scope));
+      // Seeded bug M44: the application's dead-letter reason and description are not stored.
+      if (scope.bugs.deadLetterReasonLost) fx.push(...deadLetter(m, '', '', req.nowMs, scope));
+      else fx.push(...deadLetter(m, req.reason ?? '', req.description ?? '', req.nowMs, scope));
       return { messages: rest, fx };
     case 'abandon': {
       const by = scope.bugs.doubleIncrementOnAbandon ? 2 : 1;
-      const r = reactivate(m, by, 'abandon', req.nowMs, scope);
+      // Seeded bug M43: the abandon path forgets the MaxDeliveryCount check.
+      const abandonScope = scope.bugs.abandonIgnoresMaxDelivery
+        ? { ...scope, config: { ...scope.config, maxDeliveryCount: Number.POSITIVE_INFINITY } }
+        : scope;
+      const r = reactivate(m, by, 'abandon', req.nowMs, abandonScope);
       fx.push(...r.fx);
       if (!r.message) return { messages: rest, fx };
       // Abandon serves the same message next (D1): it keeps its place at the head of the order.
@@ -248,11 +280,13 @@ export function settle(
       return { messages: placed, fx };
     }
     case 'defer': {
-      const by = scope.switches.deferCountsAsAttempt ? 1 : 0;
+      // Seeded bug M49: defer counts as a failed attempt although the switch is off.
+      const by = scope.switches.deferCountsAsAttempt || scope.bugs.deferAlwaysCounts ? 1 : 0;
       const r = bump(m, by, req.nowMs, scope);
       fx.push(...r.fx);
       if (!r.message) return { messages: rest, fx };
-      return { messages: insertAt(messages, index, { ...r.message, state: 'deferred', lockToken: null }), fx };
+      const deferred: StoredMessage = { ...r.message, state: 'deferred', lockToken: null, fetchedDeferred: false };
+      return { messages: insertAt(messages, index, deferred), fx };
     }
   }
 }

@@ -34,7 +34,10 @@ export function isWorkload(w: Workload | WorkloadInput): w is Workload {
     typeof n.networkDelayMaxMs === 'number' &&
     n.bugs !== undefined &&
     Array.isArray(n.entities) &&
-    n.entities.every((e) => typeof e.lockDurationMs === 'number')
+    n.entities.every((e) => typeof e.lockDurationMs === 'number') &&
+    // Consumers with defaults filled (an input may leave `rules` out; a workload never does).
+    Array.isArray(n.consumers) &&
+    n.consumers.every((c) => Array.isArray(c.rules))
   );
 }
 

@@ -208,4 +208,9 @@ function checkConsumer(c: ConsumerSpec, entities: Set<string>, problems: string[
     problems.push(`consumer "${c.id}" renews every ${c.renewal.everyMs} ms; it must be positive`);
   if (!(c.receiveWaitMs >= 0))
     problems.push(`consumer "${c.id}" has receiveWaitMs ${c.receiveWaitMs}; it must be 0 or more`);
+  for (const key of ['boundaryTimes', 'probes', 'fetchDeferred'] as const) {
+    const v: unknown = c[key];
+    if (v !== undefined && typeof v !== 'boolean')
+      problems.push(`consumer "${c.id}" has ${key} ${JSON.stringify(v)}; it must be true or false`);
+  }
 }

@@ -78,11 +78,12 @@ describe('T9 receiveDeferred', () => {
     const d = queue();
     const { a, h, deferred } = withDeferredFirst(d, ['m1', 'm2']);
     const got = messagesOf(d.receiveDeferred(h, [deferred.seq]));
+    // Fetching is a delivery: received once (count 0), deferred, fetched → count 1 (§3.3).
     expect(got.map((m) => [m.seq, m.messageId, m.deliveryCount, m.lockToken, m.state])).toEqual([
-      [1, 'm1', 0, h.token, 'deferred'],
+      [1, 'm1', 1, h.token, 'deferred'],
     ]);
     expect(stored(d, 's1')).toEqual([
-      ['m1', 'locked', 0],
+      ['m1', 'locked', 1],
       ['m2', 'active', 0],
     ]);
     expect(facts(d, 'delivered').filter((f) => f.deferred)).toEqual([
@@ -93,7 +94,7 @@ describe('T9 receiveDeferred', () => {
         seq: 1,
         consumer: a,
         token: h.token,
-        deliveryCount: 0,
+        deliveryCount: 1,
         mode: 'peekLock',
         deferred: true,
       },
@@ -102,14 +103,16 @@ describe('T9 receiveDeferred', () => {
     expect(stored(d, 's1')).toEqual([['m2', 'active', 0]]);
   });
 
-  it('a fetched deferred message is released with the lock like any other: +1 on lock expiry', () => {
+  it('a fetched deferred message whose lock expires stays deferred, +1: fetched again by number, never by a receive', () => {
     const d = queue({ lockDurationMs: 30_000 });
     const { a, h, deferred } = withDeferredFirst(d, ['m1']);
-    messagesOf(d.receiveDeferred(h, [deferred.seq]));
+    // Received once (count 0), deferred, fetched: count 1 (§3.3); the lock expiry adds one more (T11).
+    expect(idsAndCounts(messagesOf(d.receiveDeferred(h, [deferred.seq])))).toEqual([['m1', 1]]);
     d.advance(30_000);
-    expect(stored(d, 's1')).toEqual([['m1', 'active', 1]]);
-    const again = handleOf(d.accept(a, 'q', null));
-    expect(idsAndCounts(messagesOf(d.receive(again)))).toEqual([['m1', 1]]);
+    expect(stored(d, 's1')).toEqual([['m1', 'deferred', 2]]);
+    const again = handleOf(d.accept(a, 'q', 's1'));
+    expect(messagesOf(d.receive(again))).toEqual([]);
+    expect(idsAndCounts(messagesOf(d.receiveDeferred(again, [deferred.seq])))).toEqual([['m1', 3]]);
   });
 
   it('a sequence number that is not deferred (active, locked, unknown) fails with MessageNotFound', () => {

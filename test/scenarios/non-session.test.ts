@@ -3,11 +3,11 @@
  * expires on its own after the lock duration (+1), and session ids ignored.
  */
 import { describe, expect, it } from 'vitest';
-import { Driver } from '../../src/world/driver.ts';
-import { codeOf, deadLetters, facts, idsAndCounts, messagesOf, oneOf } from './scenario-kit.ts';
+import type { Driver } from '../../src/world/driver.ts';
+import { codeOf, deadLetters, facts, idsAndCounts, messagesOf, oneOf, driver } from './scenario-kit.ts';
 
 function plainQueue(entity: { lockDurationMs?: number; maxDeliveryCount?: number } = {}): Driver {
-  return new Driver({ entities: [{ name: 'jobs', requiresSession: false, ...entity }] });
+  return driver({ entities: [{ name: 'jobs', requiresSession: false, ...entity }] });
 }
 
 describe('non-session queue', () => {
@@ -65,7 +65,7 @@ describe('non-session queue', () => {
   });
 
   it('a plain receive waiting on an empty queue is served when a message arrives', () => {
-    const d = new Driver({
+    const d = driver({
       entities: [{ name: 'jobs', requiresSession: false }],
       messages: [{ messageId: 'j1', to: 'jobs', atMs: 4_000 }],
     });

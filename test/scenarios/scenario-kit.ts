@@ -8,13 +8,36 @@ import { Driver } from '../../src/world/driver.ts';
 import type { SessionState } from '../../src/world/world.ts';
 import type { WorkloadInput } from '../../src/world/workload.ts';
 import type { TraceEvent } from '../../src/trace/types.ts';
+import { afterEach, expect } from 'vitest';
+import { brokerConformance } from '../../properties/broker-conformance.ts';
+
+/**
+ * Every scenario is also run through the reference specification (properties/spec/): whatever a test
+ * expects of the broker, the specification must expect too. Drivers made with `driver` or `queue` are
+ * checked when the test ends.
+ */
+const made: Driver[] = [];
+afterEach(() => {
+  const drivers = made.splice(0);
+  for (const d of drivers) {
+    const run = { workload: d.world.workload, trace: d.world.trace, final: d.state(), hitBound: true };
+    expect(brokerConformance.check(run)?.message ?? null, 'the reference specification disagrees').toBeNull();
+  }
+});
+
+/** A driver over the given workload, checked against the reference specification when the test ends. */
+export function driver(workload: WorkloadInput, chooser?: ConstructorParameters<typeof Driver>[1]): Driver {
+  const d = new Driver(workload, chooser);
+  made.push(d);
+  return d;
+}
 
 /** A driver over one session queue `q` with the given entity settings and switches. */
 export function queue(
   entity: Omit<NonNullable<WorkloadInput['entities']>[number], 'name'> = {},
   rest: Omit<WorkloadInput, 'entities'> = {},
 ): Driver {
-  return new Driver({ entities: [{ name: 'q', ...entity }], ...rest });
+  return driver({ entities: [{ name: 'q', ...entity }], ...rest });
 }
 
 /** The handle of a successful accept; fails the test with the error code otherwise. */

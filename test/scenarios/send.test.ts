@@ -3,8 +3,7 @@
  * order; no session id is rejected on a queue; sessions exist implicitly (reference §1 T1, §2.1, §6, §8.1).
  */
 import { describe, expect, it } from 'vitest';
-import { Driver } from '../../src/world/driver.ts';
-import { codeOf, facts, handleOf, idsAndCounts, messagesOf, queue, sessionOf, stored } from './scenario-kit.ts';
+import { codeOf, facts, handleOf, idsAndCounts, messagesOf, queue, sessionOf, stored, driver } from './scenario-kit.ts';
 
 describe('T1 send', () => {
   it('sequence numbers: gapless and increasing per entity across sessions, in acceptance order', () => {
@@ -37,7 +36,7 @@ describe('T1 send', () => {
   });
 
   it('sequence numbers: each entity counts on its own', () => {
-    const d = new Driver({ entities: [{ name: 'q1' }, { name: 'q2' }] });
+    const d = driver({ entities: [{ name: 'q1' }, { name: 'q2' }] });
     const a = d.client('a');
     const sent = [
       d.send(a, 'q1', { messageId: 'a1', sessionId: 's' }),

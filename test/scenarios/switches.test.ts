@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { SWITCH_DEFAULTS } from '../../models/config.ts';
-import { Driver } from '../../src/world/driver.ts';
+import type { Driver } from '../../src/world/driver.ts';
 import { Chooser } from '../../src/sim/chooser.ts';
 import {
   codeOf,
@@ -17,6 +17,7 @@ import {
   queue,
   sessionOf,
   stored,
+  driver,
 } from './scenario-kit.ts';
 
 /** A chooser that always takes the last option: the opposite of the default first-option chooser. */
@@ -128,7 +129,8 @@ describe('switch deferCountsAsAttempt', () => {
     const m = oneOf(d.receive(h));
     d.settle(h, m, 'defer');
     expect(stored(d, 's1')).toEqual([['m1', 'deferred', 1]]);
-    expect(idsAndCounts(messagesOf(d.receiveDeferred(h, [m.seq])))).toEqual([['m1', 1]]);
+    // The fetch is a delivery of its own and adds one more (§3.3).
+    expect(idsAndCounts(messagesOf(d.receiveDeferred(h, [m.seq])))).toEqual([['m1', 2]]);
   });
 
   it('off (default): a deferral leaves the count alone', () => {
@@ -229,7 +231,7 @@ describe('switch acceptNextChoice', () => {
   }
 
   it("'nondeterministic' (default): the Chooser picks among the available sessions and the pick is recorded", () => {
-    const d = new Driver({ entities: [{ name: 'q' }] }, lastOption());
+    const d = driver({ entities: [{ name: 'q' }] }, lastOption());
     threeSessions(d);
     const h = handleOf(d.accept(d.client('a'), 'q', null));
     expect(h.sessionId).toBe('s3');
@@ -244,7 +246,7 @@ describe('switch acceptNextChoice', () => {
   });
 
   it("'oldestFirst': always the session the entity saw first, with no decision", () => {
-    const d = new Driver({ entities: [{ name: 'q' }], switches: { acceptNextChoice: 'oldestFirst' } }, lastOption());
+    const d = driver({ entities: [{ name: 'q' }], switches: { acceptNextChoice: 'oldestFirst' } }, lastOption());
     threeSessions(d);
     const got = ['a', 'b', 'c'].map((c) => handleOf(d.accept(d.client(c), 'q', null)).sessionId);
     expect(got).toEqual(['s1', 's2', 's3']);
@@ -351,7 +353,7 @@ describe('switch expiryTrigger', () => {
   });
 
   it("'gcTick': the tick also sweeps a non-session queue", () => {
-    const d = new Driver({
+    const d = driver({
       entities: [{ name: 'jobs', requiresSession: false }],
       switches: { expiryTrigger: 'gcTick', gcTickMs: 10_000 },
     });

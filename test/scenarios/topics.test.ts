@@ -4,7 +4,7 @@
  * without a session id that reaches a session subscription is dead-lettered there.
  */
 import { describe, expect, it } from 'vitest';
-import { Driver } from '../../src/world/driver.ts';
+import type { Driver } from '../../src/world/driver.ts';
 import {
   codeOf,
   deadLetters,
@@ -15,13 +15,14 @@ import {
   messagesOf,
   oneOf,
   stored,
+  driver,
 } from './scenario-kit.ts';
 
 const SESSIONED = 'orders/Subscriptions/by-customer';
 const PLAIN = 'orders/Subscriptions/audit';
 
 function topic(): Driver {
-  return new Driver({
+  return driver({
     entities: [],
     topics: [
       {
@@ -96,7 +97,7 @@ describe('topics: fan-out to subscriptions', () => {
   });
 
   it('a subscription keeps sessions of its own: the same session id is locked separately per subscription', () => {
-    const d = new Driver({
+    const d = driver({
       entities: [],
       topics: [{ name: 't', subscriptions: [{ name: 'x' }, { name: 'y' }] }],
     });
