@@ -105,6 +105,8 @@ export const deliveryCount: Property = {
           count.set(messageKey(f.entity, f.seq), 0);
           return undefined;
         case 'delivered': {
+          // Every receipt of a deferred message by sequence number is a delivery and raises its count (§3.3).
+          if (f.deferred) count.set(messageKey(f.entity, f.seq), countOf(f.entity, f.seq) + 1);
           const n = countOf(f.entity, f.seq);
           const limit = mdc(f.entity);
           const what = `message ${name.message(f.entity, f.seq, f.session)} was delivered to ${f.consumer}${f.token === null ? '' : ` under lock ${f.token}`} at ${ms(e.t)}`;
@@ -115,7 +117,8 @@ export const deliveryCount: Property = {
               e,
             );
           }
-          if (f.mode === 'peekLock' && n >= limit) {
+          // A fetch is not a failed attempt: MaxDeliveryCount counts abandons and lock expiries (§3.4).
+          if (f.mode === 'peekLock' && n >= limit && !f.deferred) {
             return violation(
               ID,
               `${what} with delivery count ${n}, but maxDeliveryCount of ${f.entity} is ${limit}: it should have been dead-lettered with ${MDC_REASON} when its count reached ${limit}.`,
@@ -156,7 +159,7 @@ export const deliveryCount: Property = {
           const key = messageKey(f.entity, f.seq);
           const n = count.get(key) ?? 0;
           const rise = pending.get(key);
-          const what = `message ${name.message(f.entity, f.seq, f.session)} became active again after ${f.cause} at ${ms(e.t)} with delivery count ${f.deliveryCount}`;
+          const what = `message ${name.message(f.entity, f.seq, f.session)} became ${f.to === 'deferred' ? 'deferred' : 'active'} again after ${f.cause} at ${ms(e.t)} with delivery count ${f.deliveryCount}`;
           const raises = f.cause === 'abandon' || f.cause === 'lockExpired';
           if (raises && (!rise || (rise.cause !== f.cause && !(rise.cause === 'all' && f.cause === 'lockExpired')))) {
             return violation(

@@ -2,18 +2,35 @@
  * The property library: one guarantee per module, each a pure function over a run's record.
  * `checkAll` runs them all and returns the first violation of each property that has one.
  */
+import { acceptProgress } from './accept-progress.ts';
+import { brokerConformance } from './broker-conformance.ts';
 import { conservation } from './conservation.ts';
 import { deliveryCount } from './delivery-count.ts';
+import { eventualProcessing } from './eventual-processing.ts';
 import { exclusiveLock } from './exclusive-lock.ts';
 import { fifoDelivery } from './fifo-delivery.ts';
 import { fifoProcessing } from './fifo-processing.ts';
+import { lockRelease } from './lock-release.ts';
 import { sequenceNumbers } from './sequence-numbers.ts';
 import { sessionState } from './session-state.ts';
 import { ttl } from './ttl.ts';
 import type { Property, RunRecord, Violation } from './types.ts';
 
 export type { Property, RunRecord, Violation } from './types.ts';
-export { conservation, deliveryCount, exclusiveLock, fifoDelivery, fifoProcessing, sequenceNumbers, sessionState, ttl };
+export {
+  acceptProgress,
+  brokerConformance,
+  conservation,
+  deliveryCount,
+  eventualProcessing,
+  exclusiveLock,
+  fifoDelivery,
+  fifoProcessing,
+  lockRelease,
+  sequenceNumbers,
+  sessionState,
+  ttl,
+};
 
 export const ALL_PROPERTIES: readonly Property[] = [
   exclusiveLock,
@@ -24,6 +41,10 @@ export const ALL_PROPERTIES: readonly Property[] = [
   conservation,
   sessionState,
   sequenceNumbers,
+  brokerConformance,
+  acceptProgress,
+  lockRelease,
+  eventualProcessing,
 ];
 
 /** Every property's first violation, in the order of `ALL_PROPERTIES`. */

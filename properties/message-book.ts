@@ -83,7 +83,8 @@ export class MessageBook {
       }
       case 'requeued': {
         const m = this.get(f.entity, f.seq);
-        if (m) Object.assign(m, { state: 'active', token: null, consumer: null });
+        // A fetched deferred message given back stays deferred (§3.3).
+        if (m) Object.assign(m, { state: f.to === 'deferred' ? 'deferred' : 'active', token: null, consumer: null });
         break;
       }
       case 'deadLettered': {

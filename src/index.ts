@@ -21,7 +21,7 @@ export { checkParallel } from './check/parallel.ts';
 export { STRATEGIES } from './check/strategy.ts';
 export type { Strategy } from './check/strategy.ts';
 export { runMutants } from './check/mutants.ts';
-export { SITUATIONS, situationsOf } from './check/coverage.ts';
+export { SITUATIONS, situationsOf, situationsOfRun } from './check/coverage.ts';
 export { ALL_PROPERTIES } from '../properties/index.ts';
 export type { Property, RunRecord, Violation } from '../properties/types.ts';
 export { workloadArb } from '../properties/arbitraries/workload.ts';

@@ -6,10 +6,26 @@
  *
  * Every run is bounded (`maxSteps`); sizes are small on purpose: most session bugs need 1–3 sessions,
  * 1–3 consumers and a few messages (harness-anchors §4.1, "Min config").
+ *
+ * Reach (issue 8), each behind a toggle of its own so that it is common where it is on: topics whose
+ * subscriptions mix session and plain entities; messages without a session id (rejected by a session
+ * queue, dead-lettered by a session subscription, §8.1); the background expiry tick (§4); consumers that
+ * act exactly at deadlines (`boundaryTimes`), probe the broker with extra operations (`probes`) and fetch
+ * what they deferred (`fetchDeferred`, T9).
  */
 import fc from 'fast-check';
 import type { Outcome } from '../../models/consumer.ts';
+import { SWITCH_DEFAULTS } from '../../models/config.ts';
 import type { Fault, WorkloadInput } from '../../src/world/workload.ts';
+import { subscriptionPath } from '../../src/world/workload.ts';
+
+/** The topic of topic workloads and its two subscriptions: one requiring sessions, one not (§8.3). */
+export const TOPIC = 't';
+export const SESSION_SUBSCRIPTION = 'sessions';
+export const PLAIN_SUBSCRIPTION = 'plain';
+
+/** True in `n` draws out of `d`; shrinks to false (a feature off is the simpler workload). */
+const odds = (n: number, d: number): fc.Arbitrary<boolean> => fc.integer({ min: 0, max: d - 1 }).map((v) => v >= d - n);
 
 export interface WorkloadArbOptions {
   readonly maxSessions?: number;
@@ -43,8 +59,19 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
   return fc
     .record({
       // Swarm switches: features on or off for the whole workload.
-      // One workload in ten runs on a non-session queue, for contrast.
-      nonSession: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
+      // One workload in ten runs on a non-session queue, for contrast; two in ten on a topic.
+      shape: fc.integer({ min: 0, max: 9 }).map((n) => (n === 0 ? 'plain' : n <= 2 ? 'topic' : 'queue')),
+      // A topic's second subscription does not require sessions (mixed), in three topic workloads of four.
+      mixed: odds(3, 4),
+      // Some messages carry no session id, in one workload of four.
+      sessionless: odds(1, 4),
+      // The background expiry tick, in one workload of six (such runs end at the step bound: it never stops).
+      gcTick: odds(1, 6),
+      gcTickMs: fc.constantFrom(1_000, 2_000, 5_000),
+      // Consumers act exactly at deadlines, in half the workloads.
+      boundaryTimes: fc.boolean(),
+      probes: odds(1, 3),
+      fetchDeferred: odds(1, 3),
       withTtl: fc.boolean(),
       withFaults: fc.boolean(),
       lockDurationMs: fc.constantFrom(2_000, 5_000, 10_000, 30_000),
@@ -66,6 +93,10 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
           atMs: fc.constantFrom(0, 0, 10, 100, 1_000, 5_000, 15_000),
           ttlMs: fc.option(fc.constantFrom(500, 2_000, 8_000, 30_000), { nil: undefined }),
           subject: fc.option(fc.constantFrom('order', 'invoice'), { nil: undefined }),
+          // With `sessionless`: one message in three has no session id.
+          noSession: odds(1, 3),
+          // With `boundaryTimes`: one message in six arrives as an accept-next of the first consumer times out (±1 ms).
+          atAcceptTimeout: fc.integer({ min: 0, max: 17 }).map((n) => (n >= 15 ? n - 16 : null)),
         }),
         { minLength: 1, maxLength: maxSessions * maxPer },
       ),
@@ -83,6 +114,8 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
           receiveAndDelete: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
           startAtMs: fc.constantFrom(0, 0, 500, 4_000),
           stallMs: fc.constantFrom(3_000, 12_000, 40_000),
+          // On a mixed topic: receives from the plain subscription (never the first consumer).
+          onPlain: odds(1, 3),
         }),
         { minLength: 1, maxLength: maxConsumers },
       ),
@@ -98,12 +131,16 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
       networkDelayMaxMs: fc.constantFrom(0, 0, 50),
     })
     .map((g): WorkloadInput => {
+      const nonSession = g.shape === 'plain';
+      const topic = g.shape === 'topic';
       const sessionIds = Array.from({ length: g.sessions }, (_, i) => `s${i + 1}`);
+      const sessionEntity = topic ? subscriptionPath(TOPIC, SESSION_SUBSCRIPTION) : 'q';
+      const plainEntity = subscriptionPath(TOPIC, PLAIN_SUBSCRIPTION);
       const consumers = g.consumers.map((c, i) => ({
         id: `c${i + 1}`,
-        entity: 'q',
-        sessions: c.named && !g.nonSession ? [sessionIds[i % sessionIds.length] ?? 's1'] : ('next' as const),
-        outcomes: c.outcomes,
+        entity: topic && g.mixed && i > 0 && c.onPlain ? plainEntity : sessionEntity,
+        sessions: c.named && !nonSession ? [sessionIds[i % sessionIds.length] ?? 's1'] : ('next' as const),
+        outcomes: g.fetchDeferred && !c.outcomes.includes('defer') ? [...c.outcomes, 'defer' as const] : c.outcomes,
         processingMs: c.processingMs,
         renewal: c.renewal,
         concurrency: c.concurrency,
@@ -115,6 +152,9 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
         startAtMs: c.startAtMs,
         stallMs: c.stallMs,
         acceptRetries: 2,
+        boundaryTimes: g.boundaryTimes,
+        probes: g.probes,
+        fetchDeferred: g.fetchDeferred,
       }));
       const faults: Fault[] = g.withFaults
         ? g.faults
@@ -125,23 +165,39 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
                 : { kind: f.kind, consumer: `c${f.consumer + 1}`, atMs: f.atMs },
             )
         : [];
+      const config = {
+        lockDurationMs: g.lockDurationMs,
+        maxDeliveryCount: g.maxDeliveryCount,
+        deadLetteringOnMessageExpiration: g.deadLetteringOnMessageExpiration,
+        defaultMessageTimeToLiveMs: g.withTtl ? g.defaultTtlMs : null,
+      };
+      // Accept-next gives up after the operation timeout (§2.3): a message may arrive just then.
+      const acceptDeadlineMs = (consumers[0]?.startAtMs ?? 0) + SWITCH_DEFAULTS.acceptTimeoutMs;
       return {
         name: 'generated',
-        entities: [
-          {
-            name: 'q',
-            requiresSession: !g.nonSession,
-            lockDurationMs: g.lockDurationMs,
-            maxDeliveryCount: g.maxDeliveryCount,
-            deadLetteringOnMessageExpiration: g.deadLetteringOnMessageExpiration,
-            defaultMessageTimeToLiveMs: g.withTtl ? g.defaultTtlMs : null,
-          },
-        ],
-        switches: g.switches,
+        entities: topic ? [] : [{ name: 'q', requiresSession: !nonSession, ...config }],
+        ...(topic
+          ? {
+              topics: [
+                {
+                  name: TOPIC,
+                  subscriptions: [
+                    { name: SESSION_SUBSCRIPTION, requiresSession: true, ...config },
+                    ...(g.mixed ? [{ name: PLAIN_SUBSCRIPTION, requiresSession: false, ...config }] : []),
+                  ],
+                },
+              ],
+            }
+          : {}),
+        switches: g.gcTick ? { ...g.switches, expiryTrigger: 'gcTick', gcTickMs: g.gcTickMs } : g.switches,
         messages: g.messages.map((m, i) => ({
           messageId: `m${i + 1}`,
-          sessionId: g.nonSession ? undefined : (sessionIds[m.session % sessionIds.length] ?? 's1'),
-          atMs: m.atMs + i,
+          to: topic ? TOPIC : 'q',
+          sessionId:
+            nonSession || (g.sessionless && m.noSession)
+              ? undefined
+              : (sessionIds[m.session % sessionIds.length] ?? 's1'),
+          atMs: g.boundaryTimes && m.atAcceptTimeout !== null ? acceptDeadlineMs + m.atAcceptTimeout : m.atMs + i,
           ttlMs: g.withTtl ? m.ttlMs : undefined,
           subject: m.subject,
         })),

@@ -23,6 +23,8 @@ import { createRequire } from 'node:module';
 import type { AnyActorRef, AnyStateMachine } from 'xstate';
 import { createActor, createMachine, initialTransition, transition } from 'xstate';
 import type { ActorId, SimEvent } from '../../models/events.ts';
+import { ALL_PROPERTIES } from '../../properties/index.ts';
+import type { RunRecord } from '../../properties/types.ts';
 import { Chooser } from '../sim/chooser.ts';
 import { standardWorkload } from '../workloads/standard.ts';
 import { runWorkload } from '../world/run.ts';
@@ -44,6 +46,8 @@ export interface BenchOptions {
   readonly warmupMs?: number;
   /** Wall time per calibration figure. Default 1000. */
   readonly calibrationMs?: number;
+  /** Message counts of the specification's scaling runs. Default 100, 1000, 4000. */
+  readonly scalingMessages?: readonly number[];
   /** Told what is about to run, in a few words. */
   readonly onProgress?: (what: string) => void;
 }
@@ -96,7 +100,28 @@ export interface BenchReport {
     /** The figures of the reference machine class the numbers above are read against. */
     readonly reference: { readonly transitionPerSecond: number; readonly sendPerSecond: number };
   };
+  /** What the property check costs on top of a run: the price of a checked run in `sbsim check`. */
+  readonly properties: PropertyCost;
   readonly totalSeconds: number;
+}
+
+export interface PropertyCost {
+  /** One execution at trace level facts (the level `check` runs at), ms. */
+  readonly runMsPerExecution: number;
+  /** Each property over one execution's record, ms, in the order `check` runs them. */
+  readonly perProperty: Readonly<Record<string, number>>;
+  readonly totalMsPerExecution: number;
+  /** Properties' share of a checked run: properties / (run + properties), 0..1. */
+  readonly share: number;
+  /** The reference specification (broker-conformance) over a checked run without it: what it adds, 0..1. */
+  readonly specificationAdds: number;
+  /** broker-conformance on ever larger runs: its cost per message should stay flat (linear in messages). */
+  readonly specificationScaling: readonly {
+    readonly messages: number;
+    readonly steps: number;
+    readonly specMs: number;
+    readonly usPerMessage: number;
+  }[];
 }
 
 /** The calibration figures of the machine class the project's numbers were first taken on. */
@@ -145,6 +170,14 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     pure,
     raw(pureRecordings),
   ]) as [Timed, Timed];
+  progress('properties over the same executions');
+  const properties = propertyCost(
+    workload,
+    seedCount,
+    facts.throughput.msPerExecution,
+    measureMs,
+    options.scalingMessages,
+  );
   progress('calibration');
   const calibration = calibrate(options.calibrationMs ?? 1_000, warmupMs);
 
@@ -165,8 +198,81 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     rawXState: { ...against(rawTimed, rawTimed), matchesHarness: rawMatches },
     pureTransition: { ...against(pureTimed, rawOnPureSet), matchesHarness: pureMatches },
     calibration: { ...calibration, reference: REFERENCE_CALIBRATION },
+    properties,
     totalSeconds: (performance.now() - started) / 1000,
   };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The properties' cost
+
+const SPEC_ID = 'broker-conformance';
+
+function propertyCost(
+  workload: Workload,
+  seeds: number,
+  runMs: number,
+  measureMs: number,
+  scalingMessages: readonly number[] = [100, 1_000, 4_000],
+): PropertyCost {
+  const records: RunRecord[] = Array.from({ length: seeds }, (_, seed) => {
+    const r = runWorkload(workload, { seed, trace: 'facts' });
+    return { workload: r.workload, trace: r.trace, final: r.final, hitBound: r.hitBound };
+  });
+  const perProperty: Record<string, number> = {};
+  const budget = Math.max(1, measureMs / ALL_PROPERTIES.length);
+  for (const p of ALL_PROPERTIES) {
+    for (const r of records) p.check(r); // warm-up pass
+    let passes = 0;
+    const started = performance.now();
+    do {
+      for (const r of records) p.check(r);
+      passes++;
+    } while (performance.now() - started < budget);
+    perProperty[p.id] = (performance.now() - started) / (passes * records.length);
+  }
+  const total = Object.values(perProperty).reduce((a, b) => a + b, 0);
+  const spec = perProperty[SPEC_ID] ?? 0;
+  return {
+    runMsPerExecution: runMs,
+    perProperty,
+    totalMsPerExecution: total,
+    share: total / (runMs + total),
+    specificationAdds: spec / (runMs + total - spec),
+    specificationScaling: scalingMessages.map(specOnLargeRun),
+  };
+}
+
+/** broker-conformance over one run of `n` messages in 10 sessions, three consumers completing and abandoning. */
+function specOnLargeRun(n: number) {
+  const spec = ALL_PROPERTIES.find((p) => p.id === SPEC_ID);
+  const run = runWorkload(
+    {
+      name: `scaling-${n}`,
+      entities: [{ name: 'q', lockDurationMs: 10_000, maxDeliveryCount: 5 }],
+      messages: Array.from({ length: n }, (_, i) => ({
+        messageId: `m${i}`,
+        sessionId: `s${i % 10}`,
+        atMs: i * 10,
+        ...(i % 7 === 0 ? { ttlMs: 5_000 } : {}),
+      })),
+      consumers: ['c1', 'c2', 'c3'].map((id) => ({
+        id,
+        entity: 'q',
+        outcomes: ['complete', 'abandon'],
+        processingMs: [10, 100] as const,
+        receiveWaitMs: 3_000,
+      })),
+      maxSteps: 100 * n,
+    },
+    { seed: 1, trace: 'facts' },
+  );
+  const record = { workload: run.workload, trace: run.trace, final: run.final, hitBound: run.hitBound };
+  spec?.check(record);
+  const started = performance.now();
+  spec?.check(record);
+  const specMs = performance.now() - started;
+  return { messages: n, steps: run.steps, specMs, usPerMessage: (specMs * 1000) / n };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -10,7 +10,6 @@
  */
 import fc from 'fast-check';
 import type { Bugs } from '../../models/bugs.ts';
-import type { Fact } from '../../models/events.ts';
 import { workloadArb } from '../../properties/arbitraries/workload.ts';
 import { scheduleArb } from '../../properties/arbitraries/schedule.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';
@@ -24,7 +23,7 @@ import { World } from '../world/world.ts';
 import type { Workload, WorkloadInput } from '../world/workload.ts';
 import { normalizeWorkload } from '../world/workload.ts';
 import type { Situation } from './coverage.ts';
-import { SITUATIONS, situationsOf } from './coverage.ts';
+import { SITUATIONS, situationsOfRun } from './coverage.ts';
 import type { Example, Schedule, SeededSchedule, Strategy } from './strategy.ts';
 import { isSeeded, picksOf, seededExampleArb } from './strategy.ts';
 
@@ -293,8 +292,7 @@ export function explore(options: CheckOptions): Exploration {
     stepsMin = Math.min(stepsMin, outcome.steps);
     stepsMax = Math.max(stepsMax, outcome.steps);
     if (outcome.record.hitBound) boundHits++;
-    const facts = outcome.record.trace.flatMap((e) => (e.k === 'fact' ? [e.fact as Fact] : []));
-    for (const s of situationsOf(facts)) coverage[s]++;
+    for (const s of situationsOfRun(outcome.record)) coverage[s]++;
     const kinds = new Map<string, string>();
     for (const p of properties)
       for (const note of p.observe?.(outcome.record) ?? []) kinds.set(observationKind(note), note);

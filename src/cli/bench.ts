@@ -50,6 +50,14 @@ export function renderBench(r: BenchReport): string {
     `calibration, 2-state toggle: transition() ${int(c.transitionPerSecond)}/s, actor.send() ${int(c.sendPerSecond)}/s ` +
       `(${fixed(c.transitionPerSecond / c.reference.transitionPerSecond, 2)}× and ${fixed(c.sendPerSecond / c.reference.sendPerSecond, 2)}× the reference ${int(c.reference.transitionPerSecond)}/s and ${int(c.reference.sendPerSecond)}/s)`,
   ];
+  const pc = r.properties;
+  lines.push(
+    '',
+    `properties, ms per execution (the run itself: ${fixed(pc.runMsPerExecution, 2)} ms at trace level facts):`,
+    ...Object.entries(pc.perProperty).map(([id, ms]) => `  ${id.padEnd(22)} ${fixed(ms, 3).padStart(8)}`),
+    `  ${'all'.padEnd(22)} ${fixed(pc.totalMsPerExecution, 3).padStart(8)}: ${fixed(pc.share * 100, 1)}% of a checked run; the reference specification adds ${fixed(pc.specificationAdds * 100, 1)}% to a checked run without it`,
+    `specification scaling: ${pc.specificationScaling.map((s) => `${int(s.messages)} messages ${fixed(s.specMs, 0)} ms (${fixed(s.usPerMessage, 1)} µs/message)`).join(', ')}`,
+  );
   if (!r.rawXState.matchesHarness || !r.pureTransition.matchesHarness) {
     lines.push(
       '',

@@ -145,7 +145,8 @@ const consumer = fields<ConsumerSpec>(
     acceptRetries: count,
     acceptRetryMs: ms,
   },
-  {},
+  // Added after the first files were written: absent means off.
+  { boundaryTimes: bool, probes: bool, fetchDeferred: bool },
 );
 
 const fault = tagged<Fault, 'kind'>('kind', {

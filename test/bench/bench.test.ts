@@ -4,7 +4,14 @@ import { renderBench } from '../../src/cli/bench.ts';
 
 describe('bench', () => {
   it('raw XState replays of the recorded executions end in the harness final states, and the report reads', () => {
-    const report = runBench({ seeds: 3, pureSeeds: 1, measureMs: 20, warmupMs: 5, calibrationMs: 20 });
+    const report = runBench({
+      seeds: 3,
+      pureSeeds: 1,
+      measureMs: 20,
+      warmupMs: 5,
+      calibrationMs: 20,
+      scalingMessages: [20, 40],
+    });
     expect(report.rawXState.matchesHarness).toBe(true);
     expect(report.pureTransition.matchesHarness).toBe(true);
     expect(report.steps.min).toBeGreaterThan(0);
@@ -19,6 +26,11 @@ describe('bench', () => {
     const text = renderBench(report);
     expect(text).toContain('harness, trace facts');
     expect(text).toContain('raw XState: createActor + send');
+    expect(Object.keys(report.properties.perProperty)).toContain('broker-conformance');
+    expect(report.properties.share).toBeGreaterThan(0);
+    expect(report.properties.share).toBeLessThan(1);
+    expect(report.properties.specificationScaling.map((s) => s.messages)).toEqual([20, 40]);
+    expect(text).toContain('the reference specification adds');
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 });

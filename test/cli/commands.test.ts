@@ -40,7 +40,7 @@ describe('sbsim (the command)', () => {
     expect(r.err).toContain('seed 4');
     expect(r.out).toContain('runs: 30');
     expect(r.out).toContain('Situations reached');
-    expect(r.out).toContain('All 8 properties hold over 30 runs.');
+    expect(r.out).toContain('All 12 properties hold over 30 runs.');
   });
 
   it('check --json: machine-readable report with coverage', async () => {

@@ -93,7 +93,7 @@ export const CLEAN_WORKLOADS: Readonly<Record<string, WorkloadInput>> = {
     name: 'ttlPerMessage',
     entities: [{ name: 'q', lockDurationMs: 2_000, deadLetteringOnMessageExpiration: true }],
     switches: { sessionWideExpiry: false, expiryTrigger: 'gcTick', gcTickMs: 700 },
-    // The background tick never stops, so these runs always end at the step bound (hitBound).
+    // The background tick never stops by itself: a run ends when nothing but the tick is pending (World.step).
     maxSteps: 1_500,
     messages: interleaved(['s1', 's2'], 4, ttlEvery),
     consumers: [
