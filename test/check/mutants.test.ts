@@ -43,6 +43,36 @@ describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
     expect(ALL_PROPERTIES.map((p) => p.id).filter((id) => !designated.has(id))).toEqual([]);
   });
 
+  // Each property added by issue 8 sees failures no other property sees: for a mutant of its kind, the
+  // counterexample it finds on its own is one on which every other property is silent.
+  it.each([
+    ['broker-conformance', 'M27'],
+    ['accept-progress', 'M55'],
+    ['lock-release', 'M51'],
+    ['eventual-processing', 'M54'],
+  ] as const)('%s finds a counterexample to %s that no other property flags', (id, mutantId) => {
+    const property = byId.get(id);
+    const mutant = MUTANTS.find((m) => m.id === mutantId);
+    const report = check({
+      seed: 1,
+      runs: RUNS,
+      shrinkTimeMs: 500,
+      bugs: mutant?.bugs,
+      properties: property ? [property] : [],
+    });
+    const cx = report.counterexample;
+    expect(cx, `${id} alone did not catch ${mutantId}`).toBeDefined();
+    if (!cx) return;
+    const record = {
+      workload: cx.workload,
+      trace: cx.trace,
+      final: { nowMs: 0, entities: {}, consumers: {} },
+      hitBound: true,
+    };
+    const others = ALL_PROPERTIES.filter((p) => p.id !== id && p.check(record) !== undefined).map((p) => p.id);
+    expect(others, cx.violation.message).toEqual([]);
+  });
+
   it('the clean model passes the same budget with zero violations', () => {
     // A violation here fails the test with its message and a replay file to debug it with.
     const report = expectNoViolation({ seed, runs: RUNS });
