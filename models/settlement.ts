@@ -139,25 +139,12 @@ function reactivate(
 ): { message: StoredMessage | null; fx: Effect[]; expired: boolean } {
   const { message, fx } = bump(m, by, nowMs, scope);
   if (message === null) return { message, fx, expired: false };
-  if (m.fetchedDeferred === true) {
-    // §3.3: a fetched deferred message given back (abandon, close, lock expiry) stays deferred, and
-    // deferred messages expire only when fetched.
-    const deferred: StoredMessage = { ...message, state: 'deferred', lockToken: null, fetchedDeferred: false };
-    fx.push({
-      type: 'fx.fact',
-      fact: {
-        kind: 'requeued',
-        entity: scope.entity,
-        session: m.sessionId,
-        seq: m.seq,
-        deliveryCount: deferred.deliveryCount,
-        cause,
-        to: 'deferred',
-      },
-    });
-    return { message: deferred, fx, expired: false };
-  }
-  const active: StoredMessage = { ...message, state: 'active', lockToken: null };
+  // §3.3: a fetched deferred message given back (abandon, close, lock expiry) stays deferred, and
+  // deferred messages expire only when fetched.
+  const deferred = m.fetchedDeferred === true;
+  const back: StoredMessage = deferred
+    ? { ...message, state: 'deferred', lockToken: null, fetchedDeferred: false }
+    : { ...message, state: 'active', lockToken: null };
   fx.push({
     type: 'fx.fact',
     fact: {
@@ -165,15 +152,16 @@ function reactivate(
       entity: scope.entity,
       session: m.sessionId,
       seq: m.seq,
-      deliveryCount: active.deliveryCount,
+      deliveryCount: back.deliveryCount,
       cause,
+      ...(deferred ? { to: 'deferred' as const } : {}),
     },
   });
-  if (isExpired(active, nowMs)) {
-    fx.push(...expire(active, nowMs, 'message', scope, scope.config));
+  if (!deferred && isExpired(back, nowMs)) {
+    fx.push(...expire(back, nowMs, 'message', scope, scope.config));
     return { message: null, fx, expired: true };
   }
-  return { message: active, fx, expired: false };
+  return { message: back, fx, expired: false };
 }
 
 /**
