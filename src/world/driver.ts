@@ -126,6 +126,41 @@ export class Driver {
     });
   }
 
+  /**
+   * Start a receive without waiting for its reply: the world runs until nothing is left in the
+   * mailboxes, so a receive with `waitMs` parks on the session. `reply()` reads its answer later
+   * (undefined while none has arrived).
+   */
+  receiveLater(
+    h: SessionHandle,
+    max = 1,
+    waitMs = 0,
+    mode: ReceiveMode = 'peekLock',
+  ): { readonly reqId: number; reply(): Reply<'received'> | undefined } {
+    const reqId = ++this.reqId;
+    const key = `${h.client}#${reqId}`;
+    this.world.inject(sessionActorId(h.entity, h.sessionId), {
+      type: 'req.receive',
+      token: h.token,
+      max,
+      waitMs,
+      mode,
+      from: h.client,
+      reqId,
+    });
+    this.world.runUntil(() => this.replies.has(key) || this.world.mailCount() === 0);
+    return {
+      reqId,
+      reply: () => {
+        const reply = this.replies.get(key);
+        if (!reply) return undefined;
+        return reply.ok
+          ? { ok: true, result: reply.result as Extract<ReplyResult, { kind: 'received' }> }
+          : { ok: false, error: reply.error };
+      },
+    };
+  }
+
   /** A plain (non-session) receive from an entity. */
   receivePlain(
     client: ActorId,

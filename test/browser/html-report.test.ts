@@ -4,7 +4,8 @@
  * the timeline model says, hovering a mark shows its details, nothing is fetched from the network, and
  * a screenshot is saved to out/teach-<id>.png for people to look at.
  *
- * Skipped, with a message, where /usr/bin/chromium is missing (.ci/run installs it when it can).
+ * Skipped, with a message, where /usr/bin/chromium is missing (.ci/run installs it when it can) — unless
+ * SBSIM_REQUIRE_BROWSER=1 is set (.ci/run sets it): then a missing Chromium fails the run instead.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +22,10 @@ const CHROMIUM = '/usr/bin/chromium';
 const SCENARIO_ID = 'delivery-count-table';
 const OUT_DIR = fileURLToPath(new URL('../../out/', import.meta.url));
 const hasChromium = existsSync(CHROMIUM);
+/** Set by .ci/run: in CI a missing browser is a failure, not a green skip. */
+const requireBrowser = process.env.SBSIM_REQUIRE_BROWSER === '1';
 
-if (!hasChromium) {
+if (!hasChromium && !requireBrowser) {
   console.warn(
     `test/browser/html-report.test.ts: SKIPPED — ${CHROMIUM} does not exist (install it with: apt-get install -y chromium)`,
   );
@@ -39,6 +42,14 @@ const CHROMIUM_ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
+
+describe.runIf(!hasChromium && requireBrowser)('HTML report in headless Chromium (required)', () => {
+  it(`${CHROMIUM} exists`, () => {
+    expect.fail(
+      `${CHROMIUM} does not exist and SBSIM_REQUIRE_BROWSER=1 requires the browser test to run (install it with: apt-get install -y chromium)`,
+    );
+  });
+});
 
 describe.skipIf(!hasChromium)('HTML report in headless Chromium', () => {
   const scenario = scenarioById(SCENARIO_ID);

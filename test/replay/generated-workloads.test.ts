@@ -1,10 +1,10 @@
 /**
  * Every workload the search can generate fits the replay format: with each seeded bug of the zoo,
- * normalized as the search normalizes it, it passes the strict reader. A workload the reader rejected
- * would be a counterexample `sbsim check` could not save.
+ * normalized as the search normalizes it, it passes the strict reader without a warning. A workload the
+ * reader rejected would be a counterexample `sbsim check` could not save.
  */
 import fc from 'fast-check';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MUTANTS } from '../../models/mutants/index.ts';
 import { workloadArb } from '../../properties/arbitraries/workload.ts';
 import { formatReplayFile } from '../../src/replay/format.ts';
@@ -19,7 +19,10 @@ describe('replay format: generated workloads', () => {
     fc.assert(
       fc.property(workloadArb(), fc.constantFrom(...MUTANTS), (input, mutant) => {
         const workload = normalizeWorkload({ ...input, bugs: mutant.bugs });
-        parseReplay(formatReplayFile({ ...base, workload, switches: workload.switches, mutant: mutant.id }));
+        const read = parseReplay(
+          formatReplayFile({ ...base, workload, switches: workload.switches, mutant: mutant.id }),
+        );
+        expect(read.warnings).toEqual([]);
       }),
       { numRuns: 1000 },
     );
@@ -29,7 +32,8 @@ describe('replay format: generated workloads', () => {
     const base = m03File();
     for (const input of Object.values(WORKLOADS)) {
       const workload = normalizeWorkload(input);
-      parseReplay(formatReplayFile({ ...base, workload, switches: workload.switches, mutant: null }));
+      const read = parseReplay(formatReplayFile({ ...base, workload, switches: workload.switches, mutant: null }));
+      expect(read.warnings, input.name).toEqual([]);
     }
   });
 });

@@ -88,18 +88,14 @@ describe('T12 close, crash and detach release the lock', () => {
     const d = queue();
     const a = d.client('a');
     const h = handleOf(d.accept(a, 'q', 's1'));
-    d.world.inject('session:q/s1', {
-      type: 'req.receive',
-      from: a,
-      reqId: 7001,
-      token: h.token,
-      max: 1,
-      waitMs: 30_000,
-      mode: 'peekLock',
-    });
-    d.world.runUntil(() => d.world.mailCount() === 0);
+    const parked = d.receiveLater(h, 1, 30_000);
+    expect(parked.reply()).toBeUndefined(); // parked: the world is quiet and it has no answer yet
     d.drop(h, 'detach');
     expect(facts(d, 'lockReleased').map((f) => f.cause)).toEqual(['detach']);
+    // The parked receive's own reply, at once and not after its 30 s wait.
+    expect(d.nowMs).toBe(0);
+    expect(parked.reply()).toMatchObject({ ok: false, error: { code: 'SessionLockLost' } });
+    // A new receive on the dead handle fails too.
     expect(codeOf(d.receive(h))).toBe('SessionLockLost');
   });
 });

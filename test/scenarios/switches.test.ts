@@ -56,9 +56,13 @@ describe('switch crashSemantics', () => {
     const d = queue({ lockDurationMs: 30_000 }, { switches: { crashSemantics: 'lockExpiry' } });
     const a = d.client('a');
     const b = d.client('b');
+    d.send(a, 'q', { messageId: 'd1', sessionId: 's1' });
     d.send(a, 'q', { messageId: 'm1', sessionId: 's1' });
+    d.send(a, 'q', { messageId: 'm2', sessionId: 's1' });
     const h = handleOf(d.accept(a, 'q', 's1'));
-    oneOf(d.receive(h));
+    const deferred = oneOf(d.receive(h));
+    expect(d.settle(h, deferred, 'defer').ok).toBe(true);
+    expect(oneOf(d.receive(h)).messageId).toBe('m1');
     d.advance(10_000);
     d.drop(h, 'crash');
     expect(sessionOf(d, 's1')).toMatchObject({ lock: 'held', holder: { owner: a } });
@@ -66,6 +70,12 @@ describe('switch crashSemantics', () => {
     expect(codeOf(d.accept(b, 'q', 's1'))).toBe('SessionCannotBeLocked');
     d.advance(20_000);
     expect(facts(d, 'lockExpired').map((f) => [f.consumer, f.token])).toEqual([[a, h.token]]);
+    // Only the message delivered under the lock gets +1: not the deferred one, not the undelivered one.
+    expect(stored(d, 's1')).toEqual([
+      ['d1', 'deferred', 0],
+      ['m1', 'active', 1],
+      ['m2', 'active', 0],
+    ]);
     const hb = handleOf(d.accept(b, 'q', 's1'));
     expect(idsAndCounts(messagesOf(d.receive(hb)))).toEqual([['m1', 1]]);
   });
@@ -82,29 +92,39 @@ describe('switch crashSemantics', () => {
 });
 
 describe('switch lockExpiryIncrementScope', () => {
+  /** s1 holds a deferred message and two active ones, one delivered; s2 holds a message of its own. */
   function expireWithOneOfTwoDelivered(scope: 'delivered' | 'all'): Driver {
     const d = queue({ lockDurationMs: 30_000 }, { switches: { lockExpiryIncrementScope: scope } });
     const a = d.client('a');
+    d.send(a, 'q', { messageId: 'd1', sessionId: 's1' });
     d.send(a, 'q', { messageId: 'm1', sessionId: 's1' });
     d.send(a, 'q', { messageId: 'm2', sessionId: 's1' });
+    d.send(a, 'q', { messageId: 'x1', sessionId: 's2' });
     const h = handleOf(d.accept(a, 'q', 's1'));
-    oneOf(d.receive(h));
+    expect(d.settle(h, oneOf(d.receive(h)), 'defer').ok).toBe(true);
+    expect(oneOf(d.receive(h)).messageId).toBe('m1');
     d.advance(30_000);
     return d;
   }
 
   it("'delivered' (default): only the message delivered under the expired lock gets +1", () => {
-    expect(stored(expireWithOneOfTwoDelivered('delivered'), 's1')).toEqual([
+    const d = expireWithOneOfTwoDelivered('delivered');
+    expect(stored(d, 's1')).toEqual([
+      ['d1', 'deferred', 0],
       ['m1', 'active', 1],
       ['m2', 'active', 0],
     ]);
+    expect(stored(d, 's2')).toEqual([['x1', 'active', 0]]);
   });
 
-  it("'all': every active message of the session gets +1", () => {
-    expect(stored(expireWithOneOfTwoDelivered('all'), 's1')).toEqual([
+  it("'all': every active message of the session gets +1, not its deferred ones nor other sessions'", () => {
+    const d = expireWithOneOfTwoDelivered('all');
+    expect(stored(d, 's1')).toEqual([
+      ['d1', 'deferred', 0],
       ['m1', 'active', 1],
       ['m2', 'active', 1],
     ]);
+    expect(stored(d, 's2')).toEqual([['x1', 'active', 0]]);
   });
 });
 
@@ -125,10 +145,17 @@ describe('switch deferCountsAsAttempt', () => {
     const d = queue({ maxDeliveryCount: 3 }, { switches: { deferCountsAsAttempt: true } });
     const a = d.client('a');
     d.send(a, 'q', { messageId: 'm1', sessionId: 's1' });
+    d.send(a, 'q', { messageId: 'm2', sessionId: 's1' });
+    d.send(a, 'q', { messageId: 'x1', sessionId: 's2' });
     const h = handleOf(d.accept(a, 'q', 's1'));
     const m = oneOf(d.receive(h));
     d.settle(h, m, 'defer');
-    expect(stored(d, 's1')).toEqual([['m1', 'deferred', 1]]);
+    // Only the deferred message: the session's other message and other sessions keep their counts.
+    expect(stored(d, 's1')).toEqual([
+      ['m1', 'deferred', 1],
+      ['m2', 'active', 0],
+    ]);
+    expect(stored(d, 's2')).toEqual([['x1', 'active', 0]]);
     // The fetch is a delivery of its own and adds one more (§3.3).
     expect(idsAndCounts(messagesOf(d.receiveDeferred(h, [m.seq])))).toEqual([['m1', 2]]);
   });
@@ -291,6 +318,20 @@ describe('switch deliveryCountView', () => {
       ['m1', 2],
       ['m2', 1],
     ]);
+  });
+
+  it("'plusOne': a deferred message fetched by sequence number shows raw + 1 too", () => {
+    const d = queue({}, { switches: { deliveryCountView: 'plusOne' } });
+    const a = d.client('a');
+    d.send(a, 'q', { messageId: 'm1', sessionId: 's1' });
+    const h = handleOf(d.accept(a, 'q', 's1'));
+    const m = oneOf(d.receive(h));
+    expect(m.deliveryCount).toBe(1);
+    d.settle(h, m, 'defer');
+    expect(stored(d, 's1')).toEqual([['m1', 'deferred', 0]]);
+    // The fetch is a delivery of its own (§3.3): raw 1, shown as 2.
+    expect(idsAndCounts(messagesOf(d.receiveDeferred(h, [m.seq])))).toEqual([['m1', 2]]);
+    expect(stored(d, 's1')).toEqual([['m1', 'locked', 1]]);
   });
 
   it("'plusOne': MaxDeliveryCount still counts raw deliveries", () => {
