@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { runWorkload } from '../src/world/run.ts';
 import type { WorkloadRun } from '../src/world/run.ts';
 import { standardWorkload } from '../src/workloads/standard.ts';
+import { STRATEGIES, generatedHashes, generatedRunHash } from './helpers/generated-hashes.ts';
 import { hashRun } from './helpers/run-hashes.ts';
 
 const SEEDS = 200;
@@ -22,10 +23,15 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const helper = join(root, 'test', 'helpers', 'seed-hashes.ts');
 
 /** `seed hash` lines from a separate Node process. */
-async function hashesFromChild(v8Seed: number, env: Record<string, string>): Promise<string[]> {
+async function hashesFromChild(
+  v8Seed: number,
+  env: Record<string, string>,
+  script: string = helper,
+  count: number = SEEDS,
+): Promise<string[]> {
   const { stdout } = await promisify(execFile)(
     process.execPath,
-    [`--random-seed=${v8Seed}`, `--hash-seed=${v8Seed}`, '--import', 'tsx', helper, '0', String(SEEDS)],
+    [`--random-seed=${v8Seed}`, `--hash-seed=${v8Seed}`, '--import', 'tsx', script, '0', String(count)],
     {
       cwd: root,
       env: { ...process.env, ...env },
@@ -70,4 +76,39 @@ describe('determinism of the standard workload over 200 seeds', () => {
     });
     expect(diverged).toEqual([]);
   }, 60_000);
+});
+
+/**
+ * The same over generated workloads (TTLs, topics, faults, plain queues, every switch and toggle) under
+ * every strategy (decision lists, random walks, PCT; the portfolio mixes these). `npm test` compares a
+ * sample; `npm run check:deep` sets SBSIM_DETERMINISM_RUNS=1000.
+ */
+const GENERATED = Number(process.env.SBSIM_DETERMINISM_RUNS ?? 240);
+
+describe(`determinism of ${GENERATED} generated workloads under every strategy`, () => {
+  it('each run is byte-identical in two separate processes and in this one', async () => {
+    const script = join(root, 'test', 'helpers', 'generated-hashes.ts');
+    const children = Promise.all([
+      hashesFromChild(7, { TZ: 'Asia/Kathmandu', LANG: 'tr_TR.UTF-8' }, script, GENERATED),
+      hashesFromChild(99, { TZ: 'UTC', LANG: 'C' }, script, GENERATED),
+    ]);
+    const here = generatedHashes(0, GENERATED);
+    const [first, second] = await children;
+    expect(first).toHaveLength(GENERATED);
+    expect(first).toEqual(second);
+    expect(first).toEqual(here);
+    expect(new Set(here.map((line) => line.split(' ')[1])).size).toBeGreaterThan(GENERATED * 0.9);
+  }, 300_000);
+
+  it('the sample covers every strategy, and runs that take steps', () => {
+    const seen = new Set<string>();
+    let stepped = 0;
+    for (let i = 0; i < Math.min(GENERATED, 30); i++) {
+      const r = generatedRunHash(i);
+      seen.add(r.strategy);
+      if (r.steps > 0) stepped++;
+    }
+    expect([...seen].sort()).toEqual([...STRATEGIES].sort());
+    expect(stepped).toBeGreaterThan(20);
+  });
 });
