@@ -6,7 +6,7 @@
  * a locked message is protected until it is released, and a deferred one is checked only when it is
  * fetched by sequence number (§3.3).
  */
-import type { EntityConfig, Switches } from './config.ts';
+import type { EntityConfig } from './config.ts';
 import type { DeadLetterEntry, Effect, StoredMessage } from './events.ts';
 
 export const TTL_EXPIRED_REASON = 'TTLExpiredException';
@@ -139,9 +139,4 @@ export const MAX_DELIVERY_REASON = 'MaxDeliveryCountExceeded';
 /** The description the service writes when MaxDeliveryCount dead-letters a message (java#30837). */
 export function maxDeliveryDescription(maxDeliveryCount: number): string {
   return `Message could not be consumed after ${maxDeliveryCount} delivery attempts.`;
-}
-
-/** True when a message whose count just rose has used up its deliveries (§3.4: at most MDC deliveries). */
-export function reachesMaxDelivery(deliveryCount: number, config: EntityConfig, _switches?: Switches): boolean {
-  return deliveryCount >= config.maxDeliveryCount;
 }

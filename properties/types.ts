@@ -2,7 +2,7 @@
  * What a property is: a pure function over one run's record (trace, workload, final state) that
  * returns the first violation it finds, as a full sentence, or nothing.
  */
-import type { FactEvent, TraceEvent } from '../src/trace/types.ts';
+import type { TraceEvent } from '../src/trace/types.ts';
 import type { WorldState } from '../src/world/world.ts';
 import type { Workload } from '../src/world/workload.ts';
 
@@ -35,8 +35,4 @@ export interface Property {
    * A property reports these rather than hiding them.
    */
   observe?(run: RunRecord): string[];
-}
-
-export function factEvents(run: RunRecord): FactEvent[] {
-  return run.trace.filter((e): e is FactEvent => e.k === 'fact');
 }

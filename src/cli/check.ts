@@ -170,7 +170,7 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
     const runs = plan.runs?.reduce((a, n) => a + n, 0);
     const limit =
       runs !== undefined
-        ? `${runs} runs${plan.seeds.length > 1 ? ` (${plan.runs?.join(' + ')})` : ''}`
+        ? `${count(runs, 'run')}${plan.seeds.length > 1 ? ` (${plan.runs?.join(' + ')})` : ''}`
         : `${(b.timeMs ?? 0) / 1000} s${plan.seeds.length > 1 ? ' each' : ''}`;
     const seeds =
       plan.seeds.length > 1 ? `seeds ${plan.seeds.join(', ')} (${plan.seeds.length} workers)` : `seed ${plan.seed}`;
@@ -190,7 +190,7 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
     ...how,
     onProgress:
       io.isTTY && !flags.json
-        ? (p) => io.progress(`  ${p.runs} runs, ${(p.elapsedMs / 1000).toFixed(0)} s`)
+        ? (p) => io.progress(`  ${count(p.runs, 'run')}, ${(p.elapsedMs / 1000).toFixed(0)} s`)
         : undefined,
   };
   const conclusion = { json: flags.json === true, mutant: mutant?.id ?? null, out, shard };
@@ -338,14 +338,16 @@ const pct = (n: number, d: number): string =>
 export function renderReport(report: CheckReport, color: boolean): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const lines: string[] = [];
-  const rate = report.ms > 0 ? ` (${Math.round((report.runs * 1000) / report.ms)}/s)` : '';
+  const perSecond = report.ms > 0 ? (report.runs * 1000) / report.ms : 0;
+  // Under 10 runs a second a rounded rate reads as "(0/s)": show a decimal instead.
+  const rate = perSecond > 0 ? ` (${perSecond < 10 ? perSecond.toFixed(1) : Math.round(perSecond)}/s)` : '';
   lines.push(c.bold('Exploration'));
   lines.push(`  runs: ${report.runs}${rate} in ${(report.ms / 1000).toFixed(1)} s, seed ${report.seed}`);
   lines.push(`  strategy: ${strategyText(report.strategy, report.pctDepth)}`);
   if (report.workers) lines.push(`  workers: ${report.workers.count}, seeds ${report.workers.seeds.join(', ')}`);
   if (report.shard) lines.push(`  shard: ${report.shard.index}/${report.shard.count}`);
   lines.push(`  steps per run: ${report.steps.min} min, ${report.steps.avg.toFixed(1)} avg, ${report.steps.max} max`);
-  const bound = `  hit the step bound: ${report.boundHits} runs (${pct(report.boundHits, report.runs)})`;
+  const bound = `  hit the step bound: ${count(report.boundHits, 'run')} (${pct(report.boundHits, report.runs)})`;
   lines.push(
     report.boundHits * 10 > report.runs
       ? c.yellow(`${bound} — raise maxSteps: a search that hits the bound explores less`)
@@ -360,11 +362,11 @@ export function renderReport(report: CheckReport, color: boolean): string {
   if (report.observations.length > 0) {
     lines.push(c.bold('Observed (documented, not violations)'));
     for (const o of report.observations.slice(0, 6))
-      lines.push(`  • ${o.text}${o.count > 1 ? ` (${o.count} runs)` : ''}`);
+      lines.push(`  • ${o.text}${o.count > 1 ? ` (${count(o.count, 'run')})` : ''}`);
   }
   const cx = report.counterexample;
   if (!cx) {
-    lines.push(c.green(`All ${report.properties.length} properties hold over ${report.runs} runs.`));
+    lines.push(c.green(`All ${report.properties.length} properties hold over ${count(report.runs, 'run')}.`));
     return lines.join('\n');
   }
   lines.push(...renderCounterexample(cx, cx.fastCheck.seed, c));

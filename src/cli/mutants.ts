@@ -28,7 +28,7 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
   const mutants = typeof flags.only === 'string' ? selectMutants(flags.only) : MUTANTS;
   const seed = chooseSeed(flags.seed);
   const c = new Chalk({ level: io.color ? 1 : 0 });
-  const budget = runs !== undefined ? `${runs} runs` : `up to ${time} s of search`;
+  const budget = runs !== undefined ? `${runs} run${runs === 1 ? '' : 's'}` : `up to ${time} s of search`;
   if (!flags.json) io.err(`sbsim mutants: seed ${seed}, ${budget} per mutant and for the clean model`);
   const report = runMutants({
     seed,
@@ -56,13 +56,15 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
   return report.ok ? EXIT_OK : EXIT_VIOLATION;
 }
 
+/** The mutants named in `--only`, each once, in the order first named (`M01,M01` runs M01 once). */
 function selectMutants(list: string): Mutant[] {
-  return list.split(',').map((id) => {
+  const picked = list.split(',').map((id) => {
     const m = mutantById(id.trim());
     if (!m)
       throw new UsageError(`sbsim mutants: no mutant "${id.trim()}" (known: ${MUTANTS.map((x) => x.id).join(', ')})`);
     return m;
   });
+  return [...new Set(picked)];
 }
 
 function jsonRow(r: MutantResult): Record<string, unknown> {
@@ -95,7 +97,7 @@ export function renderMutants(report: MutantsReport, c: InstanceType<typeof Chal
   const killed = report.mutants.filter((r) => r.killed).length;
   lines.push('');
   lines.push(
-    `clean model: ${report.clean.passed ? c.green('passed') : c.red('FAILED')} ${report.clean.runs} runs in ${(report.clean.ms / 1000).toFixed(1)} s${report.clean.message ? ` — ${report.clean.message}` : ''}`,
+    `clean model: ${report.clean.passed ? c.green('passed') : c.red('FAILED')} ${report.clean.runs} run${report.clean.runs === 1 ? '' : 's'} in ${(report.clean.ms / 1000).toFixed(1)} s${report.clean.message ? ` — ${report.clean.message}` : ''}`,
   );
   lines.push(`${killed}/${report.mutants.length} mutants killed, seed ${report.seed}`);
   return lines.join('\n');

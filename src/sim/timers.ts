@@ -85,12 +85,6 @@ export class Timers {
     return this.sorted[0];
   }
 
-  take(id: string): Timer | undefined {
-    const t = this.byId.get(id);
-    if (t) this.cancel(id);
-    return t;
-  }
-
   private remove(timer: Timer): void {
     this.byId.delete(timer.id);
     let lo = 0;

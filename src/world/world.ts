@@ -562,12 +562,6 @@ export class World {
     for (const rec of this.actors.values()) n += rec.mailbox.length;
     return n;
   }
-
-  pendingCount(): number {
-    let n = 0;
-    for (const rec of this.actors.values()) n += rec.mailbox.length;
-    return n + this.timers.size;
-  }
 }
 
 function ignoreError(): void {

@@ -22,8 +22,10 @@ describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
       expect(report.passed, `${mutant.id} survived ${report.runs} runs`).toBe(false);
       const cx = report.counterexample;
       expect(cx?.violation.message.length).toBeGreaterThan(20);
-      // Shrinking never leaves a longer schedule than the first failure.
-      expect(cx?.shrunk.decisions).toBeLessThanOrEqual(cx?.original.decisions ?? 0);
+      // Shrinking never leaves a longer run than the first failure: `finish` keeps whichever of the two is
+      // shorter in steps (a shrunk decision list can be longer and still reach the violation sooner, and
+      // the shrink's wall-clock budget makes the list itself depend on the machine's load).
+      expect(cx?.shrunk.steps).toBeLessThanOrEqual(cx?.original.steps ?? 0);
 
       const property = byId.get(mutant.expectedProperty);
       expect(property, `no property ${mutant.expectedProperty}`).toBeDefined();

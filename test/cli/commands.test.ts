@@ -53,7 +53,8 @@ describe('sbsim (the command)', () => {
   });
 
   it('mutants --json: the documented shape; exit 0 when every chosen mutant is killed and the clean model passes', async () => {
-    const r = await sbsim('mutants', '--runs', '150', '--only', 'M05,M12', '--seed', '1', '--json');
+    // A mutant named twice runs once.
+    const r = await sbsim('mutants', '--runs', '150', '--only', 'M05,M12,M05', '--seed', '1', '--json');
     expect(r.code).toBe(EXIT_OK);
     const report = JSON.parse(r.out) as {
       clean: { passed: boolean; runs: number };
