@@ -44,6 +44,7 @@ const CHECK_FLAGS = {
   workload: 'string',
   mutant: 'string',
   json: 'boolean',
+  'no-timing': 'boolean',
   'shrink-time': 'number',
   out: 'string',
   strategy: 'string',
@@ -193,7 +194,13 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
         ? (p) => io.progress(`  ${count(p.runs, 'run')}, ${(p.elapsedMs / 1000).toFixed(0)} s`)
         : undefined,
   };
-  const conclusion = { json: flags.json === true, mutant: mutant?.id ?? null, out, shard };
+  const conclusion = {
+    json: flags.json === true,
+    timing: flags['no-timing'] !== true,
+    mutant: mutant?.id ?? null,
+    out,
+    shard,
+  };
   if (plan.seeds.length === 1) return conclude(check(options), conclusion, io);
   return checkParallel(options, plan)
     .then((report) => conclude(report, conclusion, io))
@@ -227,7 +234,7 @@ function strategyText(strategy: Strategy, pctDepth: number | undefined): string 
 /** Print the report, save the replay file of a violation; the exit code. */
 function conclude(
   searched: CheckReport,
-  options: { json: boolean; mutant: string | null; out: string | undefined; shard: Shard | undefined },
+  options: { json: boolean; timing: boolean; mutant: string | null; out: string | undefined; shard: Shard | undefined },
   io: Io,
 ): number {
   const report: CheckReport = options.shard
@@ -245,7 +252,10 @@ function conclude(
     const saved = save();
     io.out(
       JSON.stringify(
-        { ...(jsonReport(report) as object), ...(report.counterexample ? { replayFile: saved ?? null } : {}) },
+        {
+          ...(jsonReport(report, options.timing) as object),
+          ...(report.counterexample ? { replayFile: saved ?? null } : {}),
+        },
         null,
         2,
       ),
@@ -310,10 +320,15 @@ function isFsError(e: unknown): e is NodeJS.ErrnoException {
   return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
 }
 
-export function jsonReport(report: CheckReport): unknown {
-  const { counterexample: cx, ...rest } = report;
+/**
+ * The report as JSON. `timing: false` (`--no-timing`) leaves out the wall-clock fields (`ms`,
+ * `exploreMs`), so two runs of one seed with a run budget print byte-identical output.
+ */
+export function jsonReport(report: CheckReport, timing = true): unknown {
+  const { counterexample: cx, ms, exploreMs, ...rest } = report;
   return {
     ...rest,
+    ...(timing ? { ms, exploreMs } : {}),
     ...(cx
       ? {
           violation: cx.violation,

@@ -22,7 +22,7 @@ const HELP = `sbsim — deterministic simulator and property checker for Azure S
 
 Usage:
   sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--strategy S]
-                [--pct-depth D] [--out FILE] [--json] [--workers N] [--shard I/N] [--shrink-time S]
+                [--pct-depth D] [--out FILE] [--json [--no-timing]] [--workers N] [--shard I/N] [--shrink-time S]
                 property search over generated (or the given) workloads and schedules; a violation
                 is shrunk and saved as a replay file (--out, else sbsim-failure-<property>-<seed>.json)
                 --strategy list (default: shrinkable decision lists) | random (seeded random walks)

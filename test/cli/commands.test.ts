@@ -70,6 +70,16 @@ describe('sbsim (the command)', () => {
     ]);
   });
 
+  it('check --json --no-timing: two runs of one seed print byte-identical reports without wall-clock fields', async () => {
+    const args = ['check', '--workload', 'standard', '--runs', '20', '--seed', '5', '--json', '--no-timing'] as const;
+    const [a, b] = [await sbsim(...args), await sbsim(...args)];
+    expect(a.code).toBe(EXIT_OK);
+    expect(a.out).toBe(b.out);
+    const report = JSON.parse(a.out) as Record<string, unknown>;
+    expect(report.runs).toBe(20);
+    expect('ms' in report || 'exploreMs' in report).toBe(false);
+  });
+
   it('check --mutant: a violation is exit 1', async () => {
     const dir = await import('node:fs').then((fs) =>
       fs.mkdtempSync(`${(process.env.TMPDIR ?? '/tmp').replace(/\/$/, '')}/sbsim-cli-`),

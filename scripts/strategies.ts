@@ -3,19 +3,19 @@
  * each strategy, over several seeds per mutant (harness-anchors §4.2: find-rate, median and p90
  * iterations-to-first-bug). Exploration only, no shrinking.
  *
- *   node --import tsx src/bench/strategies.ts [--mutants M02,M09,M10,M14] [--strategies list,random,pct]
+ *   node --import tsx scripts/strategies.ts [--mutants M02,M09,M10,M14] [--strategies list,random,pct]
  *                                          [--seeds 10] [--first-seed 1] [--cap 3000] [--pct-depth 3]
  *                                          [--workload NAME|FILE] [--json]
  *
  * A (mutant, strategy, seed) that is not found within `--cap` runs counts as not found; the medians are
  * over the seeds that found it. Prints a Markdown table (or JSON rows with every seed's count).
  */
-import { mutantById } from '../../models/mutants/index.ts';
-import { explore } from '../check/check.ts';
-import type { Strategy } from '../check/strategy.ts';
-import { isStrategy } from '../check/strategy.ts';
-import { parseArgs } from '../cli/args.ts';
-import { loadWorkload } from '../cli/workloads.ts';
+import { mutantById } from '../models/mutants/index.ts';
+import { explore } from '../src/check/check.ts';
+import type { Strategy } from '../src/check/strategy.ts';
+import { isStrategy } from '../src/check/strategy.ts';
+import { parseArgs } from '../src/cli/args.ts';
+import { loadWorkload } from '../src/cli/workloads.ts';
 
 interface Row {
   readonly mutant: string;
@@ -37,7 +37,7 @@ const { flags } = parseArgs(
     workload: 'string',
     json: 'boolean',
   },
-  'bench/strategies',
+  'scripts/strategies',
 );
 const mutants = String(flags.mutants ?? 'M02,M09,M10,M14').split(',');
 const strategies = String(flags.strategies ?? 'list,random,pct').split(',');
