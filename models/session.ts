@@ -185,9 +185,12 @@ function serveParked(ctx: SessionContext, nowMs: number): Step {
     return { patch: {}, fx: [] };
   if (countByState(ctx.messages, 'active') === 0 && !ctx.scope.bugs.deferredVisible) return { patch: {}, fx: [] };
   // A waiting receive is a receive: expiry is evaluated first, so it never hands out an expired message (§4).
-  const expiry = evaluateExpiry(ctx, nowMs, false);
-  const out1 = serveParkedNow({ ...ctx, ...expiry.patch }, parked, ctx.holder.token, nowMs);
-  return { patch: { ...expiry.patch, ...out1.patch }, fx: [...expiry.fx, ...out1.fx] };
+  const token = ctx.holder.token;
+  return chain(
+    ctx,
+    (c) => evaluateExpiry(c, nowMs, false),
+    (c) => serveParkedNow(c, parked, token, nowMs),
+  );
 }
 
 function serveParkedNow(ctx: SessionContext, parked: ParkedReceive, token: string, nowMs: number): Step {

@@ -61,6 +61,20 @@ interface Holder {
   readonly mode: Mode;
 }
 
+/** A receive waiting for a message: who asked, for how many, in which mode, and until when. */
+interface WaitingReceive {
+  readonly client: string;
+  readonly reqId: number;
+  readonly max: number;
+  readonly mode: Mode;
+  readonly callT: number;
+  readonly waitMs: number;
+}
+
+function waitingReceive(call: CallEvent, req: Extract<ClientRequest, { type: 'req.receive' }>): WaitingReceive {
+  return { client: call.client, reqId: req.reqId, max: req.max, mode: req.mode, callT: call.t, waitMs: req.waitMs };
+}
+
 interface SpecSession {
   readonly id: string;
   /** When the entity first saw it: accept-next `oldestFirst` order. */
@@ -70,7 +84,7 @@ interface SpecSession {
   holder: Holder | null;
   state: string | null;
   /** The holder's receive waiting for a message. */
-  parked: { client: string; reqId: number; max: number; mode: Mode; callT: number; waitMs: number } | null;
+  parked: WaitingReceive | null;
 }
 
 interface SpecEntity {
@@ -84,7 +98,7 @@ interface SpecEntity {
   /** Every lock token the broker handed out, to check that each is new. */
   readonly tokens: Set<string>;
   /** Non-session entities: receives waiting for a message, first come first served. */
-  readonly parked: { client: string; reqId: number; max: number; mode: Mode; callT: number; waitMs: number }[];
+  readonly parked: WaitingReceive[];
 }
 
 /** A call waiting for its answer. */
@@ -132,8 +146,8 @@ export class BrokerSpec {
   private step = -1;
   private t = 0;
   private sessionsSeen = 0;
-  /** The client calls seen, for the liveness check of waiting answers. */
-  first: SpecViolation | null = null;
+  /** The first violation: once set, the rest of the history is not judged. */
+  private first: SpecViolation | null = null;
 
   constructor(workload: Workload) {
     this.switches = workload.switches;
@@ -273,14 +287,7 @@ export class BrokerSpec {
         this.plainExpiry(entity, e.t);
         const taken = this.takePlain(entity, req.max, req.mode, e.t);
         if (taken.length === 0 && req.waitMs > 0) {
-          entity.parked.push({
-            client: e.client,
-            reqId: req.reqId,
-            max: req.max,
-            mode: req.mode,
-            callT: e.t,
-            waitMs: req.waitMs,
-          });
+          entity.parked.push(waitingReceive(e, req));
           return p(null, 'T4 (plain receive waits)', entity, null);
         }
         return p(
@@ -302,7 +309,7 @@ export class BrokerSpec {
             null,
           );
         }
-        this.settle(entity, null, m, req, e.t);
+        this.settle(entity, null, m, req);
         return p(expectOk('settled'), `T5–T8: ${req.action}`, entity, null);
       }
       case 'req.peek': {
@@ -372,17 +379,10 @@ export class BrokerSpec {
       }
       case 'req.receive': {
         this.evaluateExpiry(entity, session, t, false, false, 'T14/§4: expiry is evaluated on receive');
-        const taken = this.takeSession(session, req.max, req.mode, h.token);
+        const taken = this.takeSession(entity, session, req.max, req.mode, h.token);
         if (taken.length === 0 && req.waitMs > 0) {
           this.parkedSessions.add(session);
-          session.parked = {
-            client: e.client,
-            reqId: req.reqId,
-            max: req.max,
-            mode: req.mode,
-            callT: t,
-            waitMs: req.waitMs,
-          };
+          session.parked = waitingReceive(e, req);
           return p(null, 'T4 (receive waits)', entity, session);
         }
         return p(
@@ -402,7 +402,7 @@ export class BrokerSpec {
             session,
           );
         }
-        this.settle(entity, session, m, req, t);
+        this.settle(entity, session, m, req);
         return p(expectOk('settled'), `T5–T8: ${req.action}`, entity, session);
       }
       case 'req.getState': {
@@ -560,7 +560,7 @@ export class BrokerSpec {
         if (!session.holder || session.holder.client !== parked.client || !this.valid(session.holder, t))
           return `${parked.client} no longer held the lock of ${session.id} (T11)`;
         this.evaluateExpiry(entity, session, t, false, false, 'T14/§4: a message is never delivered once expired');
-        taken = this.takeSession(session, parked.max, parked.mode, session.holder.token);
+        taken = this.takeSession(entity, session, parked.max, parked.mode, session.holder.token);
       } else {
         this.plainExpiry(entity, t);
         taken = this.takePlain(entity, parked.max, parked.mode, t);
@@ -872,7 +872,7 @@ export class BrokerSpec {
     if (i >= 0) list.splice(i, 1);
   }
 
-  private takeSession(session: SpecSession, max: number, mode: Mode, token: string): SpecMessage[] {
+  private takeSession(entity: SpecEntity, session: SpecSession, max: number, mode: Mode, token: string): SpecMessage[] {
     const out: SpecMessage[] = [];
     const taken: SpecMessage[] = [];
     for (const m of session.messages) {
@@ -881,9 +881,8 @@ export class BrokerSpec {
       out.push({ ...m, token: mode === 'peekLock' ? token : null });
       taken.push(m);
     }
-    const entity = mode === 'receiveAndDelete' ? this.entityOfSession(session) : undefined;
     for (const m of taken) {
-      if (entity) this.remove(entity, session, m);
+      if (mode === 'receiveAndDelete') this.remove(entity, session, m);
       else Object.assign(m, { state: 'locked', token });
     }
     return out;
@@ -905,18 +904,12 @@ export class BrokerSpec {
     return out;
   }
 
-  private entityOfSession(session: SpecSession): SpecEntity | undefined {
-    for (const e of this.entities.values()) if (e.sessions.get(session.id) === session) return e;
-    return undefined;
-  }
-
   /** T5–T8 on a locked message. */
   private settle(
     entity: SpecEntity,
     session: SpecSession | null,
     m: SpecMessage,
     req: Extract<ClientRequest, { type: 'req.settle' }>,
-    _t: number,
   ): void {
     switch (req.action) {
       case 'complete':
