@@ -25,6 +25,7 @@ import type {
 import { nowOf } from './events.ts';
 import { enqueueStep } from './step.ts';
 import { deadLetter, expireDue, expiresAt } from './expiry.ts';
+import type { Rules } from './rules.ts';
 import type { Scope } from './settlement.ts';
 import { ALREADY_SETTLED, countByState, releaseLocked, settle, take, view } from './settlement.ts';
 
@@ -68,6 +69,7 @@ export interface EntityInput {
   readonly config: EntityConfig;
   readonly switches: Switches;
   readonly bugs: Bugs;
+  readonly rules: Rules;
 }
 
 type Step = { patch: Partial<EntityContext>; fx: Effect[] };
@@ -582,6 +584,7 @@ export const entityMachine = setup({
       config: input.config,
       switches: input.switches,
       bugs: input.bugs,
+      rules: input.rules,
     },
     nextSeq: 1,
     sessionSeqs: {},

@@ -24,6 +24,7 @@ import type {
 import { nowOf } from './events.ts';
 import { enqueueStep } from './step.ts';
 import { expire, expireDue, isExpired } from './expiry.ts';
+import type { Rules } from './rules.ts';
 import type { Scope } from './settlement.ts';
 import { countByState, releaseLocked, settle, take, view } from './settlement.ts';
 
@@ -71,6 +72,7 @@ export interface SessionInput {
   readonly config: EntityConfig;
   readonly switches: Switches;
   readonly bugs: Bugs;
+  readonly rules: Rules;
 }
 
 type Patch = Partial<SessionContext>;
@@ -844,6 +846,7 @@ export const sessionMachine = setup({
       config: input.config,
       switches: input.switches,
       bugs: input.bugs,
+      rules: input.rules,
     },
     messages: [],
     holder: null,

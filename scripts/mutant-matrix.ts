@@ -31,7 +31,7 @@ const rows = [];
 for (const m of MUTANTS) {
   if (only && !only.has(m.id)) continue;
   const kills = seeds.map((seed) => {
-    const r = check({ seed, timeMs, shrinkTimeMs: 1, bugs: m.bugs });
+    const r = check({ seed, timeMs, shrinkTimeMs: 1, mutant: m.id });
     return {
       seed,
       killed: !r.passed,
@@ -42,7 +42,7 @@ for (const m of MUTANTS) {
   });
   const alone = !values['no-alone']
     ? ALL_PROPERTIES.filter(
-        (p) => !check({ seed: seeds[0] ?? 1, runs, shrinkTimeMs: 1, bugs: m.bugs, properties: [p] }).passed,
+        (p) => !check({ seed: seeds[0] ?? 1, runs, shrinkTimeMs: 1, mutant: m.id, properties: [p] }).passed,
       ).map((p) => p.id)
     : [];
   const row = { id: m.id, slug: m.slug, kills, alone };

@@ -56,7 +56,7 @@ for (const id of mutants) {
     const runs: (number | null)[] = [];
     const ms: number[] = [];
     for (let seed = firstSeed; seed < firstSeed + seeds; seed++) {
-      const e = explore({ seed, runs: cap, bugs: mutant.bugs, strategy, pctDepth, ...(workload ? { workload } : {}) });
+      const e = explore({ seed, runs: cap, mutant: mutant.id, strategy, pctDepth, ...(workload ? { workload } : {}) });
       runs.push(e.failure ? e.runs : null);
       ms.push(e.ms);
     }

@@ -7,6 +7,7 @@ export const m01: Mutant = {
   description:
     'Accept-next is check-then-act: it offers sessions that are already locked, and the lock grants a second owner while the first still holds it.',
   bugs: { acceptNextNotExclusive: true },
+  overrides: {},
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',
 };

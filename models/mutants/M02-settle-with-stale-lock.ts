@@ -7,6 +7,7 @@ export const m02: Mutant = {
   description:
     "Settlement is accepted with a lock token that is no longer the session's: after expiry and re-acquire the old holder can still complete.",
   bugs: { settleWithStaleLock: true },
+  overrides: { rules: { settleChecksToken: () => false } },
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',
 };

@@ -5,7 +5,9 @@ export const m03: Mutant = {
   id: 'M03',
   slug: 'abandon-to-tail',
   description: 'Abandon re-enqueues the message at the tail of the session instead of serving it next.',
-  bugs: { abandonToTail: true },
+  overrides: {
+    rules: { abandonPlacement: (messages, index, back) => [...messages.filter((_, i) => i !== index), back] },
+  },
   expectedProperty: 'fifo-processing',
   minimalConfig: '1 × 1 × 2',
 };

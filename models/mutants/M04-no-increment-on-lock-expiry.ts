@@ -6,7 +6,7 @@ export const m04: Mutant = {
   slug: 'no-increment-on-lock-expiry',
   description:
     'Delivery count is not raised when the session lock expires (only on abandon), so a stalling handler never reaches MaxDeliveryCount.',
-  bugs: { noIncrementOnLockExpiry: true },
+  overrides: { rules: { releaseIncrement: () => 0 } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',
 };

@@ -5,7 +5,7 @@ export const m06: Mutant = {
   id: 'M06',
   slug: 'double-increment-on-abandon',
   description: 'Abandon raises the delivery count by two.',
-  bugs: { doubleIncrementOnAbandon: true },
+  overrides: { rules: { abandonIncrement: 2 } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m08: Mutant = {
   description:
     'Expiry does not protect locked messages: a message whose TTL passes while it is locked is expired under its holder.',
   bugs: { expireLockedMessages: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

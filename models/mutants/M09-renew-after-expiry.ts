@@ -6,6 +6,7 @@ export const m09: Mutant = {
   slug: 'renew-after-expiry',
   description: 'RenewSessionLock succeeds after the lock has expired, reviving a lost lock.',
   bugs: { renewAfterExpiry: true },
+  overrides: {},
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m10: Mutant = {
   description:
     'SetSessionState is not fenced by the lock: a consumer that lost the lock can still overwrite the session state.',
   bugs: { staleStateWriteWins: true },
+  overrides: {},
   expectedProperty: 'session-state',
   minimalConfig: '1 × 2 × 1',
 };

@@ -5,7 +5,7 @@ export const m11: Mutant = {
   id: 'M11',
   slug: 'increment-on-close',
   description: 'Closing the receiver with unsettled messages raises their delivery count, as if the lock had expired.',
-  bugs: { incrementOnClose: true },
+  overrides: { rules: { releaseIncrement: () => 1 } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',
 };

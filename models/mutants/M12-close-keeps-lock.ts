@@ -7,6 +7,7 @@ export const m12: Mutant = {
   description:
     'Closing the receiver does not release the session lock; the session stays locked until the lock expires.',
   bugs: { closeKeepsLock: true },
+  overrides: {},
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',
 };

@@ -6,6 +6,7 @@ export const m13: Mutant = {
   slug: 'sequence-per-session',
   description: 'Sequence numbers are assigned per session, not per entity: they repeat across sessions.',
   bugs: { sequencePerSession: true },
+  overrides: {},
   expectedProperty: 'sequence-numbers',
   minimalConfig: '2 × 1 × 2',
 };

@@ -7,6 +7,7 @@ export const m15: Mutant = {
   description:
     'The session-wide TTL rule is ignored although the switch is on: only the expired message itself expires.',
   bugs: { perMessageTtlOnly: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 2',
 };

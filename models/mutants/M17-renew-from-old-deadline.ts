@@ -7,6 +7,7 @@ export const m17: Mutant = {
   description:
     'RenewSessionLock counts the new deadline from the old deadline instead of from now, so every renewal hands out more lock time than LockDuration.',
   bugs: { renewFromOldDeadline: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m18: Mutant = {
   description:
     'RenewSessionLock reports a later deadline but leaves the expiry timer where it was, so a renewed lock still expires at the old time.',
   bugs: { renewKeepsExpiryTimer: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m19: Mutant = {
   description:
     "A renewal is acknowledged but the session keeps fencing with the old deadline, so the holder's operations fail with SessionLockLost while the lock is still held.",
   bugs: { renewDeadlineNotRecorded: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m20: Mutant = {
   description:
     'The lock deadline is compared with <=, so an operation arriving at exactly now == lockedUntil still succeeds on an expired lock.',
   bugs: { lockValidAtDeadline: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m21: Mutant = {
   description:
     "Accepting a session grants the legacy 30-second lock instead of the entity's LockDuration (renewals use the right one).",
   bugs: { acceptLegacyLockDuration: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m23: Mutant = {
   description:
     'GetSessionState is not fenced by the session lock: a receiver that lost the lock (or never held it) can still read the state.',
   bugs: { getStateUnfenced: true },
+  overrides: {},
   expectedProperty: 'session-state',
   minimalConfig: '1 × 2 × 1',
 };

@@ -7,6 +7,7 @@ export const m24: Mutant = {
   description:
     'ReceiveDeferredMessages is not fenced by the session lock: a receiver whose lock expired can still fetch deferred messages by sequence number.',
   bugs: { receiveDeferredUnfenced: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

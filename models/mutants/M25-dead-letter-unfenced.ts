@@ -7,6 +7,7 @@ export const m25: Mutant = {
   description:
     "Dead-letter settlement checks neither the session lock nor the message's lock token, so a former holder can dead-letter a message the new holder is processing.",
   bugs: { deadLetterUnfenced: true },
+  overrides: { rules: { settleChecksToken: (action) => action !== 'deadLetter' } },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 2 × 1',
 };

@@ -7,6 +7,7 @@ export const m26: Mutant = {
   description:
     'Closing a session releases the lock but the entity is never told the session is free, so accept-next does not offer it again until new traffic arrives.',
   bugs: { closeNotReportedAvailable: true },
+  overrides: {},
   expectedProperty: 'accept-progress',
   minimalConfig: '1 × 1 × 2',
 };

@@ -7,6 +7,7 @@ export const m27: Mutant = {
   description:
     'Accept-next counts deferred messages as available, so it hands out sessions whose only messages are deferred.',
   bugs: { acceptNextCountsDeferred: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 2',
 };

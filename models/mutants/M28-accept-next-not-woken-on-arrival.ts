@@ -7,6 +7,7 @@ export const m28: Mutant = {
   description:
     'A waiting accept-next is not woken when a message arrives for a free session; it times out although a session became available.',
   bugs: { acceptNextNotWokenOnArrival: true },
+  overrides: {},
   expectedProperty: 'accept-progress',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m29: Mutant = {
   description:
     "With acceptNamedWhenLocked 'wait', a named accept waiting for a held session is never handed the lock when it is released, and times out.",
   bugs: { waitingAcceptNeverAdmitted: true },
+  overrides: {},
   expectedProperty: 'eventual-processing',
   minimalConfig: '1 × 2 × 1',
 };

@@ -6,7 +6,7 @@ export const m30: Mutant = {
   slug: 'increment-on-crash',
   description:
     "A consumer crash raises the delivery count of its unsettled messages although crashSemantics is 'release'.",
-  bugs: { incrementOnCrash: true },
+  overrides: { rules: { releaseIncrement: (cause) => (cause === 'lockExpired' || cause === 'crash' ? 1 : 0) } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',
 };

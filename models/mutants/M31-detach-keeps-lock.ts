@@ -7,6 +7,7 @@ export const m31: Mutant = {
   description:
     'A dropped link does not release the session lock; the session stays locked (and its messages unavailable) until the lock expires.',
   bugs: { detachKeepsLock: true },
+  overrides: {},
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',
 };

@@ -7,6 +7,7 @@ export const m32: Mutant = {
   description:
     "With crashSemantics 'lockExpiry' a crash still releases the lock at once (without the delivery-count increment of a lock expiry).",
   bugs: { crashReleasesAtOnce: true },
+  overrides: {},
   expectedProperty: 'lock-release',
   minimalConfig: '1 × 1 × 1',
 };

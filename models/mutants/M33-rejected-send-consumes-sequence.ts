@@ -7,6 +7,7 @@ export const m33: Mutant = {
   description:
     "A send rejected for lacking a session id still consumes a sequence number, leaving a gap in the entity's numbering.",
   bugs: { rejectedSendConsumesSeq: true },
+  overrides: {},
   expectedProperty: 'sequence-numbers',
   minimalConfig: '1 × 0 × 2',
 };

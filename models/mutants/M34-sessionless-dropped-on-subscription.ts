@@ -7,6 +7,7 @@ export const m34: Mutant = {
   description:
     "A message without a session id reaching a session-enabled subscription is acknowledged and silently dropped instead of dead-lettered with 'Session id is null.'.",
   bugs: { sessionlessDroppedOnSubscription: true },
+  overrides: {},
   expectedProperty: 'conservation',
   minimalConfig: '1 × 0 × 1',
 };

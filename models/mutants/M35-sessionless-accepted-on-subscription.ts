@@ -7,6 +7,7 @@ export const m35: Mutant = {
   description:
     'A message without a session id reaching a session-enabled subscription is stored as a plain message (unreachable by session receivers) instead of dead-lettered.',
   bugs: { sessionlessAcceptedOnSubscription: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 0 × 1',
 };

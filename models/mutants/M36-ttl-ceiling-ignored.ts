@@ -6,6 +6,7 @@ export const m36: Mutant = {
   slug: 'ttl-ceiling-ignored',
   description: "A message's own time to live is used as is: the entity's default TTL is not applied as a ceiling.",
   bugs: { ttlCeilingIgnored: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

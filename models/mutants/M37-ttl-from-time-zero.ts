@@ -7,6 +7,7 @@ export const m37: Mutant = {
   description:
     'Expiry is computed from time zero instead of the enqueue time, so a message sent later expires too early.',
   bugs: { ttlFromTimeZero: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

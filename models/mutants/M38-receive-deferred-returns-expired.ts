@@ -7,6 +7,7 @@ export const m38: Mutant = {
   description:
     'Fetching a deferred message by sequence number does not check its TTL and hands out an expired message.',
   bugs: { receiveDeferredReturnsExpired: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m39: Mutant = {
   description:
     'The lazy expiry sweep expires deferred messages as if they were active (and lets them trigger the session-wide rule) instead of checking them only when fetched.',
   bugs: { expirySweepsDeferred: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 2',
 };

@@ -7,6 +7,7 @@ export const m40: Mutant = {
   description:
     'An expired deferred message dead-lettered on fetch loses its TTLExpiredException reason and description.',
   bugs: { expiredDeferredReasonLost: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m41: Mutant = {
   description:
     "With expiryTrigger 'gcTick', the background tick applies the session-wide TTL rule to a locked session, expiring its unexpired active messages.",
   bugs: { gcSessionWideOnLocked: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 3',
 };

@@ -7,6 +7,7 @@ export const m42: Mutant = {
   description:
     "With expiryTrigger 'gcTick', the background tick expires messages that are locked to the current holder.",
   bugs: { gcExpiresLocked: true },
+  overrides: {},
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

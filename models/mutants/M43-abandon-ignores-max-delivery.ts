@@ -6,7 +6,7 @@ export const m43: Mutant = {
   slug: 'abandon-ignores-max-delivery',
   description:
     'Abandon raises the delivery count but never dead-letters at MaxDeliveryCount, so an abandoned poison message is redelivered forever.',
-  bugs: { abandonIgnoresMaxDelivery: true },
+  overrides: { rules: { abandonChecksMaxDelivery: false } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',
 };

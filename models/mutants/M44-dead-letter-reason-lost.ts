@@ -5,7 +5,7 @@ export const m44: Mutant = {
   id: 'M44',
   slug: 'dead-letter-reason-lost',
   description: "Explicit dead-lettering stores the message without the application's reason and description.",
-  bugs: { deadLetterReasonLost: true },
+  overrides: { rules: { deadLetterReason: () => ({ reason: '', description: '' }) } },
   expectedProperty: 'conservation',
   minimalConfig: '1 × 1 × 1',
 };

@@ -7,6 +7,7 @@ export const m45: Mutant = {
   description:
     'Session state is cleared whenever the session lock is released or expires, so the next holder cannot resume from it.',
   bugs: { stateClearedOnRelease: true },
+  overrides: {},
   expectedProperty: 'session-state',
   minimalConfig: '1 × 1 × 2',
 };

@@ -6,6 +6,7 @@ export const m46: Mutant = {
   slug: 'peek-active-only',
   description: 'Peek on a session shows only active messages, hiding locked and deferred ones.',
   bugs: { peekActiveOnly: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 2',
 };

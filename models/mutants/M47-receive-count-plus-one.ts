@@ -6,6 +6,7 @@ export const m47: Mutant = {
   slug: 'receive-count-plus-one',
   description: 'Receive shows the delivery count as raw + 1 although the configured view is raw (0 on first delivery).',
   bugs: { receiveCountPlusOne: true },
+  overrides: {},
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -6,7 +6,7 @@ export const m48: Mutant = {
   slug: 'receive-and-delete-keeps-message',
   description:
     'Receive-and-delete hands the message out but leaves it in the session, so it is delivered again and again.',
-  bugs: { receiveAndDeleteKeepsMessage: true },
+  overrides: { rules: { keptAfterReceiveAndDelete: (m) => m } },
   expectedProperty: 'conservation',
   minimalConfig: '1 × 1 × 1',
 };

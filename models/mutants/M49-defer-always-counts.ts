@@ -6,7 +6,7 @@ export const m49: Mutant = {
   slug: 'defer-always-counts',
   description:
     'Defer raises the delivery count (and can dead-letter at MaxDeliveryCount) although deferCountsAsAttempt is off.',
-  bugs: { deferAlwaysCounts: true },
+  overrides: { rules: { deferIncrement: () => 1 } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 1',
 };

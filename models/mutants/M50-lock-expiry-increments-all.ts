@@ -6,7 +6,7 @@ export const m50: Mutant = {
   slug: 'lock-expiry-increments-all',
   description:
     "Lock expiry raises the delivery count of every message of the session, including ones never delivered, although the scope switch says 'delivered'.",
-  bugs: { lockExpiryIncrementsAll: true },
+  overrides: { rules: { expiryRaisesAll: () => true } },
   expectedProperty: 'delivery-count',
   minimalConfig: '1 × 1 × 2',
 };

@@ -7,6 +7,7 @@ export const m51: Mutant = {
   description:
     'A session re-accepted after its lock was released or expired gets a lock whose expiry timer is never armed: if that holder goes silent the lock is never freed, its messages stay locked and accept-next never sees the session again.',
   bugs: { regrantExpiryNotArmed: true },
+  overrides: {},
   expectedProperty: 'lock-release',
   minimalConfig: '1 × 2 × 1',
 };

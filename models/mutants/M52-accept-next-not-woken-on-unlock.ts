@@ -7,6 +7,7 @@ export const m52: Mutant = {
   description:
     'A session freed by close, detach, crash or lock expiry is recorded as free but does not wake a waiting accept-next; the waiter is served only when some later status change arrives, or times out.',
   bugs: { acceptNextNotWokenOnUnlock: true },
+  overrides: {},
   expectedProperty: 'accept-progress',
   minimalConfig: '1 × 2 × 1',
 };

@@ -7,6 +7,7 @@ export const m56: Mutant = {
   description:
     "A session that becomes available for accept-next (unlocked, with an active message) is reported to the entity only at the session's next event, so a waiting or new accept-next does not see it until then.",
   bugs: { availabilityReportedLate: true },
+  overrides: {},
   expectedProperty: 'accept-progress',
   minimalConfig: '1 × 1 × 1',
 };

@@ -9,7 +9,6 @@
  * main thread merge their statistics and shrink the first failure.
  */
 import fc from 'fast-check';
-import type { Bugs } from '../../models/bugs.ts';
 import { workloadArb } from '../../properties/arbitraries/workload.ts';
 import { scheduleArb } from '../../properties/arbitraries/schedule.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';
@@ -37,8 +36,8 @@ export interface CheckOptions {
   readonly shrinkTimeMs?: number;
   /** Check one fixed workload (only schedules vary) instead of generated ones. */
   readonly workload?: WorkloadInput;
-  /** Seeded bugs: the mutant under test. */
-  readonly bugs?: Bugs;
+  /** The zoo mutant under test (`M03`); the correct model when left out. */
+  readonly mutant?: string;
   readonly properties?: readonly Property[];
   /** How runs are scheduled (strategy.ts). Default `list`. */
   readonly strategy?: Strategy;
@@ -133,12 +132,12 @@ class Runner {
 
   constructor(
     private readonly properties: readonly Property[],
-    private readonly bugs: Bugs | undefined,
+    private readonly mutant: string | undefined,
     private readonly pctDepth: number,
   ) {}
 
   execute(input: WorkloadInput, schedule: Schedule, full: boolean): Outcome {
-    const workload = normalizeWorkload(this.bugs ? { ...input, bugs: this.bugs } : input);
+    const workload = normalizeWorkload(this.mutant ? { ...input, mutant: this.mutant } : input);
     const trace = full ? 'full' : 'facts';
     const result = isSeeded(schedule)
       ? new World(workload, { chooser: new Chooser(this.sourceOf(input, workload, schedule)), trace }).run()
@@ -244,7 +243,7 @@ interface Search {
 function searchOf(options: CheckOptions): Search {
   const properties = options.properties ?? ALL_PROPERTIES;
   const workloads: fc.Arbitrary<WorkloadInput> = options.workload ? fc.constant(options.workload) : workloadArb();
-  const runner = new Runner(properties, options.bugs, options.pctDepth ?? DEFAULT_PCT_DEPTH);
+  const runner = new Runner(properties, options.mutant, options.pctDepth ?? DEFAULT_PCT_DEPTH);
   const strategy = options.strategy ?? 'list';
   const predicate =
     (onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean) => (input: WorkloadInput, schedule: Schedule) => {

@@ -54,7 +54,7 @@ export function runMutants(options: MutantsOptions): MutantsReport {
       seed: options.seed,
       ...budgetOf(options),
       shrinkTimeMs: options.shrinkTimeMs ?? 5_000,
-      bugs: mutant.bugs,
+      mutant: mutant.id,
     });
     const result = toResult(mutant, report);
     results.push(result);

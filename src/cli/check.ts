@@ -187,7 +187,7 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
     ...(plan.runs !== undefined ? { runs: plan.runs.reduce((a, n) => a + n, 0) } : {}),
     ...(shrinkTimeMs !== undefined ? { shrinkTimeMs } : {}),
     ...(workload ? { workload } : {}),
-    ...(mutant ? { bugs: mutant.bugs } : {}),
+    ...(mutant ? { mutant: mutant.id } : {}),
     ...how,
     onProgress:
       io.isTTY && !flags.json

@@ -6,12 +6,12 @@
  * wall-clock time, no host name, no absolute path. The same search therefore writes a byte-identical
  * file, and a file can be committed as a regression test (test/regressions/).
  *
- * A version 1 file (test/regressions/M03.json, abridged), in the order the fields are written:
+ * A version 2 file (test/regressions/M03.json, abridged), in the order the fields are written:
  *
  * ```json
  * {
  *   "format": "sbsim-replay",
- *   "formatVersion": 1,
+ *   "formatVersion": 2,
  *   "tool": { "name": "sbsim", "version": "0.1.0", "modelHash": "sha256:…" },
  *   "property": { "id": "fifo-delivery", "message": "message s1#2 (m2) was delivered …", "step": 11, "t": 10 },
  *   "mutant": "M03",
@@ -19,7 +19,7 @@
  *   "search": { "seed": 3, "fastCheck": { "seed": 3, "path": "14:1:0:0:1:2:2:2:2:2:3:2:2:3:3:3:3:3:3:3:4:4:4:5:4:4:5:5:5:5" } },
  *   "original": { "decisions": 25, "deviations": 2, "steps": 154, "messages": 12, "consumers": 1, "sessions": 3 },
  *   "shrunk": { "decisions": 2, "deviations": 0, "steps": 43, "messages": 2, "consumers": 1, "sessions": 1 },
- *   "workload": { "name": "generated", "entities": […], …, "bugs": { "abandonToTail": true } },
+ *   "workload": { "name": "generated", "entities": […], …, "mutant": "M03" },
  *   "decisions": [
  *     { "i": 0, "kind": "schedule", "name": "deliver", "n": 2, "pick": 0, "label": "timer consumer:c1|start@0" },
  *     { "i": 1, "kind": "schedule", "name": "deliver", "n": 2, "pick": 0, "label": "mail entity:q <- req.accept from consumer:c1" }
@@ -37,7 +37,7 @@ import { currentTool } from './tool.ts';
 /** The value of `format`: what tells a replay file from any other JSON. */
 export const REPLAY_FORMAT = 'sbsim-replay';
 /** The version this sbsim writes and the newest it reads. Any change to the fields below raises it. */
-export const REPLAY_FORMAT_VERSION = 1;
+export const REPLAY_FORMAT_VERSION = 2;
 
 /** The property a replay is expected to violate, as the search saw it. */
 export interface ReplayProperty {
@@ -76,7 +76,11 @@ export interface ReplaySearch {
 export interface ReplayFile {
   /** Always `sbsim-replay`. */
   readonly format: typeof REPLAY_FORMAT;
-  /** Always 1 for now. A reader rejects a newer version (it could misread it) with code `newer-version`. */
+  /**
+   * 2 since mutants are named by id (`workload.mutant`); version 1 named their seeded-bug flags
+   * (`workload.bugs`) and is still read. A reader rejects a newer version (it could misread it) with code
+   * `newer-version`.
+   */
   readonly formatVersion: typeof REPLAY_FORMAT_VERSION;
   /**
    * The sbsim that wrote the file. `modelHash` is sha256 over the model sources (model-hash.ts); a
@@ -85,7 +89,7 @@ export interface ReplayFile {
   readonly tool: ToolInfo;
   /** The violation the search found, which the replay must reproduce. */
   readonly property: ReplayProperty;
-  /** Id of the mutant of the zoo the search ran against (`M03`), or null for the real model. Informational: `workload.bugs` is what runs. */
+  /** Id of the mutant of the zoo the search ran against (`M03`), or null for the real model: an echo of `workload.mutant`, up front. */
   readonly mutant: string | null;
   /** The semantic switches in force: an echo of `workload.switches`, up front, because a replay under other switches is another experiment. */
   readonly switches: Switches;
@@ -94,7 +98,7 @@ export interface ReplayFile {
   readonly original: ReplaySize;
   /** Size of the counterexample this file holds. */
   readonly shrunk: ReplaySize;
-  /** The normalized workload (every default filled in), including `bugs`: the seeded bugs of the mutant. */
+  /** The normalized workload (every default filled in), including `mutant`: the zoo mutant it runs, by id. */
   readonly workload: Workload;
   /**
    * Every decision of the run, in order, typed: `i` its index, `kind` (`schedule`, `choice`, `int`), `name`

@@ -20,8 +20,7 @@ import { readFileSync } from 'node:fs';
 import type { EntityConfig, Switches } from '../../models/config.ts';
 import type { ConsumerSpec, OutcomeRule, RenewalPolicy } from '../../models/consumer.ts';
 import { OUTCOMES } from '../../models/consumer.ts';
-import type { BugName } from '../../models/bugs.ts';
-import { MUTANTS, mutantById } from '../../models/mutants/index.ts';
+import { MUTANTS } from '../../models/mutants/index.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';
 import type { Decision } from '../sim/chooser.ts';
 import type { Fault, SendSpec, TopicSpec, Workload, WorkloadInput } from '../world/workload.ts';
@@ -29,6 +28,7 @@ import { normalizeWorkload, subscriptionPath, WorkloadError } from '../world/wor
 import { ReplayFileError } from './errors.ts';
 import type { ReplayFile, ReplayProperty, ReplaySearch, ReplaySize } from './format.ts';
 import { REPLAY_FORMAT, REPLAY_FORMAT_VERSION } from './format.ts';
+import { V1_BUG_TO_MUTANT } from './legacy.ts';
 import { isJsonPrefix } from './json-prefix.ts';
 import { currentTool } from './tool.ts';
 import type { Check } from './validate.ts';
@@ -40,7 +40,6 @@ import {
   describeValue,
   either,
   fields,
-  keyedBy,
   literal,
   ms,
   nullable,
@@ -59,7 +58,7 @@ export type { ReplayFileErrorCode } from './errors.ts';
 export const MAX_REPLAY_STEPS = 1_000_000;
 
 export interface ReplayWarning {
-  readonly code: 'model-changed' | 'version-changed' | 'unknown-property' | 'unknown-mutant' | 'mutant-mismatch';
+  readonly code: 'model-changed' | 'version-changed' | 'unknown-property';
   readonly message: string;
 }
 
@@ -158,8 +157,8 @@ const fault = tagged<Fault, 'kind'>('kind', {
   ),
 });
 
-/** The seeded-bug names: one per mutant of the zoo (models/bugs.ts has the type, the zoo the values). */
-const BUG_NAMES = [...new Set(MUTANTS.flatMap((m) => Object.keys(m.bugs)))] as BugName[];
+/** The zoo's mutant ids: a workload names the mutant it runs by id. */
+const MUTANT_IDS = MUTANTS.map((m) => m.id);
 
 const workload = fields<Workload>(
   {
@@ -172,7 +171,7 @@ const workload = fields<Workload>(
     faults: arrayOf(fault),
     maxSteps: num({ int: true, min: 1, max: MAX_REPLAY_STEPS }),
     networkDelayMaxMs: ms,
-    bugs: keyedBy(BUG_NAMES, literal(true)),
+    mutant: nullable(oneOf(MUTANT_IDS)),
   },
   {},
 );
@@ -277,7 +276,7 @@ function parseJson(raw: string): unknown {
 /** Validate a parsed JSON value as a replay file. */
 export function validateReplay(value: unknown): ReplayFile {
   checkEnvelope(value);
-  const file = replayFile(value, '$');
+  const file = replayFile(upgradeV1(value as Record<string, unknown>), '$');
   checkDecisions(file.decisions);
   checkSwitches(file);
   checkWorkloadLimits(file.workload, '$.workload');
@@ -353,7 +352,39 @@ function checkDecisions(decisions: readonly Decision[]): void {
   });
 }
 
+/**
+ * A version-1 file names its mutant by seeded-bug flag (`workload.bugs`); version 2 by id
+ * (`workload.mutant`). The flag maps to the id; anything else in `bugs` is an error at `$.workload.bugs`.
+ */
+function upgradeV1(v: Record<string, unknown>): unknown {
+  if (v.formatVersion !== 1) return v;
+  const w = v.workload;
+  if (typeof w !== 'object' || w === null || Array.isArray(w)) return { ...v, formatVersion: REPLAY_FORMAT_VERSION };
+  const { bugs, ...rest } = w as Record<string, unknown>;
+  if (typeof bugs !== 'object' || bugs === null || Array.isArray(bugs) || Object.keys(bugs).length > 1)
+    throw new ReplayFileError(
+      'bad-value',
+      `$.workload.bugs must be an object with at most one seeded bug (a version-1 file), not ${describeValue(bugs)}`,
+      '$.workload.bugs',
+    );
+  const flag = Object.keys(bugs)[0];
+  const mutant = flag === undefined ? null : V1_BUG_TO_MUTANT[flag];
+  if (mutant === undefined)
+    throw new ReplayFileError(
+      'bad-value',
+      `$.workload.bugs.${flag} is not a seeded bug sbsim knows (a version-1 file)`,
+      `$.workload.bugs.${flag}`,
+    );
+  return { ...v, formatVersion: REPLAY_FORMAT_VERSION, workload: { ...rest, mutant } };
+}
+
 function checkSwitches(file: ReplayFile): void {
+  if (file.mutant !== file.workload.mutant)
+    throw new ReplayFileError(
+      'inconsistent',
+      `$.mutant is ${JSON.stringify(file.mutant)} but $.workload.mutant is ${JSON.stringify(file.workload.mutant)}; the echo must match the workload`,
+      '$.mutant',
+    );
   for (const key of Object.keys(file.switches) as (keyof Switches)[]) {
     if (file.switches[key] !== file.workload.switches[key]) {
       throw new ReplayFileError(
@@ -415,34 +446,9 @@ function warningsFor(file: ReplayFile): ReplayWarning[] {
       message: `property "${file.property.id}" is not in this sbsim's library (${ALL_PROPERTIES.map((p) => p.id).join(', ')})`,
     });
   }
-  if (file.mutant !== null) {
-    const m = mutantById(file.mutant);
-    if (!m)
-      warnings.push({
-        code: 'unknown-mutant',
-        message: `mutant "${file.mutant}" is not in this sbsim's zoo; its seeded bugs are in the workload and run as recorded`,
-      });
-    else if (!sameBugs(m.bugs, file.workload.bugs)) {
-      warnings.push({
-        code: 'mutant-mismatch',
-        message: `the file names mutant ${m.id}, but its workload seeds ${describeBugs(file.workload.bugs)} and ${m.id} seeds ${describeBugs(m.bugs)}; the workload's bugs run`,
-      });
-    }
-  }
   return warnings;
 }
 
 function short(hash: string): string {
   return `${hash.slice(0, 'sha256:'.length + 12)}…`;
-}
-
-function sameBugs(a: Workload['bugs'], b: Workload['bugs']): boolean {
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i]);
-}
-
-function describeBugs(bugs: Workload['bugs']): string {
-  const names = Object.keys(bugs);
-  return names.length === 0 ? 'no bugs' : names.join(', ');
 }

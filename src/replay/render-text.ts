@@ -78,8 +78,6 @@ function describeFile(file: ReplayFile): string[] {
   lines.push(
     `workload "${w.name}": ${entities.join(', ')}; ${messages}; ${plural(w.consumers.length, 'consumer')}${w.faults.length > 0 ? `; ${plural(w.faults.length, 'fault')}` : ''}`,
   );
-  const bugs = Object.keys(w.bugs);
-  if (bugs.length > 0) lines.push(`seeded bugs: ${bugs.join(', ')}`);
   const changed = (Object.keys(SWITCH_DEFAULTS) as (keyof Switches)[])
     .filter((k) => file.switches[k] !== SWITCH_DEFAULTS[k])
     .map((k) => `${k}=${String(file.switches[k])}`);

@@ -32,7 +32,7 @@ export function isWorkload(w: Workload | WorkloadInput): w is Workload {
     Array.isArray(n.topics) &&
     typeof n.maxSteps === 'number' &&
     typeof n.networkDelayMaxMs === 'number' &&
-    n.bugs !== undefined &&
+    n.mutant !== undefined &&
     Array.isArray(n.entities) &&
     n.entities.every((e) => typeof e.lockDurationMs === 'number') &&
     // Consumers with defaults filled (an input may leave `rules` out; a workload never does).

@@ -3,7 +3,7 @@
  * the fault plan and the bounds. `normalizeWorkload` fills the documented defaults and rejects what
  * the service would reject (entity limits), with one clear message per problem.
  */
-import type { Bugs } from '../../models/bugs.ts';
+import { MUTANTS } from '../../models/mutants/index.ts';
 import type { EntityConfig, Switches } from '../../models/config.ts';
 import {
   LOCK_DURATION_MAX_MS,
@@ -47,7 +47,8 @@ export interface Workload {
   readonly maxSteps: number;
   /** How long a message between a client and the broker may be in flight; timers due sooner can overtake it. */
   readonly networkDelayMaxMs: number;
-  readonly bugs: Bugs;
+  /** The zoo mutant this run uses (`M03`), or null for the correct model. */
+  readonly mutant: string | null;
 }
 
 type EntityInput = Partial<EntityConfig> & { name: string };
@@ -62,7 +63,7 @@ export interface WorkloadInput {
   readonly faults?: readonly Fault[];
   readonly maxSteps?: number;
   readonly networkDelayMaxMs?: number;
-  readonly bugs?: Bugs;
+  readonly mutant?: string | null;
 }
 
 export class WorkloadError extends Error {
@@ -158,6 +159,9 @@ export function normalizeWorkload(input: WorkloadInput): Workload {
     problems.push(`maxSteps must be a positive whole number, not ${maxSteps}`);
   const networkDelayMaxMs = input.networkDelayMaxMs ?? 0;
   if (!(networkDelayMaxMs >= 0)) problems.push(`networkDelayMaxMs must be 0 or more, not ${networkDelayMaxMs}`);
+  const mutant = input.mutant ?? null;
+  if (mutant !== null && !MUTANTS.some((m) => m.id === mutant))
+    problems.push(`mutant "${mutant}" is not in the zoo (${MUTANTS[0]?.id}–${MUTANTS[MUTANTS.length - 1]?.id})`);
   if (problems.length > 0) throw new WorkloadError(problems);
   return {
     name: input.name ?? 'workload',
@@ -169,7 +173,7 @@ export function normalizeWorkload(input: WorkloadInput): Workload {
     faults,
     maxSteps,
     networkDelayMaxMs,
-    bugs: input.bugs ?? {},
+    mutant,
   };
 }
 

@@ -10,19 +10,17 @@
 import type { AnyActorRef, AnyStateMachine } from 'xstate';
 import { createActor } from 'xstate';
 import type { ConsumerContext } from '../../models/consumer.ts';
-import { consumerMachine } from '../../models/consumer.ts';
 import type { EntityContext } from '../../models/entity.ts';
-import { entityMachine, lockActorId, sessionActorId } from '../../models/entity.ts';
+import { lockActorId, sessionActorId } from '../../models/entity.ts';
 import type { ActorId, ClientRequest, Effect, Fact, ReplyEvent, SimEvent } from '../../models/events.ts';
 import type { SessionContext } from '../../models/session.ts';
-import { sessionMachine } from '../../models/session.ts';
 import type { SessionLockContext } from '../../models/session-lock.ts';
-import { sessionLockMachine } from '../../models/session-lock.ts';
-import { topicMachine } from '../../models/topic.ts';
 import type { Chooser, Decision } from '../sim/chooser.ts';
 import type { Timer } from '../sim/timers.ts';
 import { Timers } from '../sim/timers.ts';
 import type { TraceEvent, Via } from '../trace/types.ts';
+import type { Machines } from './machines.ts';
+import { machinesFor } from './machines.ts';
 import type { Fault, Workload } from './workload.ts';
 
 interface Envelope {
@@ -145,9 +143,11 @@ export class World {
   private readonly renewalLoss: readonly Extract<Fault, { kind: 'loseRenewals' }>[];
   private readonly factListeners: Array<(fact: Fact, actor: ActorId) => void> = [];
   private readonly observer: WorldObserver | null;
+  private readonly machines: Machines;
 
   constructor(workload: Workload, options: WorldOptions) {
     this.workload = workload;
+    this.machines = machinesFor(workload.mutant);
     this.chooser = options.chooser;
     this.level = options.trace ?? 'full';
     this.observer = options.observer ?? null;
@@ -162,15 +162,16 @@ export class World {
 
   private build(): void {
     const { workload } = this;
-    const common = { switches: workload.switches, bugs: workload.bugs };
+    const { machines } = this;
+    const common = { switches: workload.switches, rules: machines.rules, bugs: machines.mutant?.bugs ?? {} };
     for (const config of [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)]) {
       const self = entityActorId(config.name);
-      this.spawn(self, entityMachine, { self, config, ...common });
+      this.spawn(self, machines.entity, { self, config, ...common });
     }
     for (const topic of workload.topics) {
       const self = topicActorId(topic.name);
       const subscriptions = topic.subscriptions.map((s) => entityActorId(s.name));
-      this.spawn(self, topicMachine, { name: topic.name, subscriptions });
+      this.spawn(self, machines.topic, { name: topic.name, subscriptions });
     }
     const configs = new Map(
       [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)].map((e) => [e.name, e]),
@@ -185,7 +186,7 @@ export class World {
         sessionful: configs.get(entity)?.requiresSession ?? true,
         sessionActorFor: (sessionId: string) => sessionActorId(entity, sessionId),
       };
-      this.spawn(self, consumerMachine, input);
+      this.spawn(self, machines.consumer, input);
     }
     for (const m of workload.messages) {
       const to = workload.topics.some((t) => t.name === m.to) ? topicActorId(m.to) : entityActorId(m.to);
@@ -223,7 +224,7 @@ export class World {
     );
     if (!config) return;
     const lockActor = lockActorId(entity, sessionId);
-    this.spawn(lockActor, sessionLockMachine, { session: self, bugs: this.workload.bugs });
+    this.spawn(lockActor, this.machines.lock, { session: self, bugs: this.machines.mutant?.bugs ?? {} });
     const input = {
       self,
       lockActor,
@@ -231,9 +232,10 @@ export class World {
       sessionId,
       config,
       switches: this.workload.switches,
-      bugs: this.workload.bugs,
+      rules: this.machines.rules,
+      bugs: this.machines.mutant?.bugs ?? {},
     };
-    this.spawn(self, sessionMachine, input);
+    this.spawn(self, this.machines.session, input);
   }
 
   /** An external client: replies to it are handed to `sink` when the scheduler delivers them. */

@@ -18,7 +18,7 @@ describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
   it.each(MUTANTS.map((m) => [m.id, m.slug, m] as const))(
     '%s %s: killed, and caught by its property alone',
     (_id, _slug, mutant) => {
-      const report = check({ seed, runs: RUNS, shrinkTimeMs: 2_000, bugs: mutant.bugs });
+      const report = check({ seed, runs: RUNS, shrinkTimeMs: 2_000, mutant: mutant.id });
       expect(report.passed, `${mutant.id} survived ${report.runs} runs`).toBe(false);
       const cx = report.counterexample;
       expect(cx?.violation.message.length).toBeGreaterThan(20);
@@ -33,7 +33,7 @@ describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
         seed,
         runs: RUNS,
         shrinkTimeMs: 200,
-        bugs: mutant.bugs,
+        mutant: mutant.id,
         properties: property ? [property] : [],
       });
       expect(alone.passed, `${mutant.expectedProperty} alone did not catch ${mutant.id}`).toBe(false);
@@ -59,7 +59,7 @@ describe(`mutant zoo (seed ${seed}, ${RUNS} runs each)`, () => {
       seed: 1,
       runs: RUNS,
       shrinkTimeMs: 500,
-      bugs: mutant?.bugs,
+      mutant: mutant?.id,
       properties: property ? [property] : [],
     });
     const cx = report.counterexample;

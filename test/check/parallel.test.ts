@@ -41,13 +41,13 @@ describe('parallel search (worker threads)', () => {
 
   it("two workers find a mutant; the one reported is the lowest-numbered failing worker's, shrunk here", async () => {
     const report = await checkParallel(
-      { seed, runs: 300, shrinkTimeMs: 1_000, bugs: M03.bugs, strategy: 'pct' },
+      { seed, runs: 300, shrinkTimeMs: 1_000, mutant: M03.id, strategy: 'pct' },
       { seeds: [seed, seed + 1], runs: [150, 150] },
     );
     expect(report.passed).toBe(false);
     expect(report.strategy).toBe('pct');
     const first = [seed, seed + 1].find(
-      (s) => explore({ seed: s, runs: 150, bugs: M03.bugs, strategy: 'pct' }).failure,
+      (s) => explore({ seed: s, runs: 150, mutant: M03.id, strategy: 'pct' }).failure,
     );
     expect(report.counterexample?.fastCheck.seed).toBe(first);
     expect(['fifo-delivery', 'fifo-processing', 'broker-conformance']).toContain(

@@ -23,7 +23,7 @@ describe(`search strategies (seed ${seed})`, () => {
   it.each(STRATEGIES.map((s) => [s]))(
     '%s: finds M03 (abandon to tail), shrinks it, and the counterexample replays',
     (strategy: Strategy) => {
-      const report = check({ seed, runs: 300, shrinkTimeMs: 1_500, bugs: M03.bugs, strategy });
+      const report = check({ seed, runs: 300, shrinkTimeMs: 1_500, mutant: M03.id, strategy });
       expect(report.strategy).toBe(strategy);
       expect(report.passed).toBe(false);
       const cx = report.counterexample!;
@@ -61,19 +61,19 @@ describe(`search strategies (seed ${seed})`, () => {
   it('random, pct and portfolio: the same seed gives the same report, first counterexample included', () => {
     // No shrinking (its time limit is wall-clock): the counterexample is the first failure, cut at its violation.
     for (const strategy of ['random', 'pct', 'portfolio'] as const) {
-      const a = check({ seed, runs: 200, shrinkTimeMs: 0, bugs: M03.bugs, strategy });
-      const b = check({ seed, runs: 200, shrinkTimeMs: 0, bugs: M03.bugs, strategy });
+      const a = check({ seed, runs: 200, shrinkTimeMs: 0, mutant: M03.id, strategy });
+      const b = check({ seed, runs: 200, shrinkTimeMs: 0, mutant: M03.id, strategy });
       expect(a.passed).toBe(false);
       expect(timeless(b)).toEqual(timeless(a));
     }
   });
 
   it('a seeded run that fails is reported with its seed, and becomes the decision list of that run', () => {
-    const found = explore({ seed, runs: 300, bugs: M03.bugs, strategy: 'random' });
+    const found = explore({ seed, runs: 300, mutant: M03.id, strategy: 'random' });
     const [input, schedule] = found.failure!.example;
     expect(isSeeded(schedule)).toBe(true);
-    const report = check({ seed, runs: 300, shrinkTimeMs: 0, bugs: M03.bugs, strategy: 'random' });
-    const walk = runWorkload({ ...input, bugs: M03.bugs }, { seed: isSeeded(schedule) ? schedule.seed : 0 });
+    const report = check({ seed, runs: 300, shrinkTimeMs: 0, mutant: M03.id, strategy: 'random' });
+    const walk = runWorkload({ ...input, mutant: M03.id }, { seed: isSeeded(schedule) ? schedule.seed : 0 });
     expect(report.counterexample!.original.decisions).toBe(walk.decisions.length);
   });
 

@@ -40,7 +40,7 @@ for (const r of REGRESSIONS.filter((x) => only.length === 0 || only.includes(x.m
     seed: r.seed,
     runs: r.runs,
     shrinkTimeMs: 120_000,
-    bugs: mutant.bugs,
+    mutant: mutant.id,
     properties: [property],
   });
   const cx = report.counterexample;

@@ -17,7 +17,7 @@ describe('expectNoViolation (property tests write replay files too)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sbsim-fail-'));
     let failure: unknown;
     try {
-      expectNoViolation({ seed: 2, runs: 300, bugs: m05.bugs, shrinkTimeMs: 2_000, dir });
+      expectNoViolation({ seed: 2, runs: 300, mutant: m05.id, shrinkTimeMs: 2_000, dir });
     } catch (e) {
       failure = e;
     }

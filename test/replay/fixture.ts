@@ -34,7 +34,7 @@ export const M03_WORKLOAD: WorkloadInput = {
     },
   ],
   maxSteps: 1500,
-  bugs: { abandonToTail: true },
+  mutant: 'M03',
 };
 
 export function counterexampleOf(input: WorkloadInput): Counterexample {

@@ -18,7 +18,7 @@ describe('replay format: generated workloads', () => {
     const base = m03File();
     fc.assert(
       fc.property(workloadArb(), fc.constantFrom(...MUTANTS), (input, mutant) => {
-        const workload = normalizeWorkload({ ...input, bugs: mutant.bugs });
+        const workload = normalizeWorkload({ ...input, mutant: mutant.id });
         const read = parseReplay(
           formatReplayFile({ ...base, workload, switches: workload.switches, mutant: mutant.id }),
         );

@@ -1,0 +1,67 @@
+/**
+ * The settlement and expiry arithmetic as named, swappable rules. The machines decide *when* a rule
+ * applies (their guards and actions); these pure functions say *what* it computes. A mutant of the zoo
+ * that gets the arithmetic wrong swaps one rule (`Mutant.overrides.rules`); the correct model runs
+ * with `RULES` and holds no bug checks.
+ *
+ * Each rule cites the reference (`reference/servicebus-semantics.md`).
+ */
+import type { EntityConfig, Switches } from './config.ts';
+import type { ReleaseCause, SettleAction, StoredMessage } from './events.ts';
+
+export interface Rules {
+  /** T4: a receive hands out active messages only; deferred ones wait for `receiveDeferred` (T9). */
+  readonly receivable: (m: StoredMessage) => boolean;
+  /** T4': in receive-and-delete a message is gone on transfer (§3.1). */
+  readonly keptAfterReceiveAndDelete: (m: StoredMessage) => StoredMessage | null;
+  /** §3.4: the count at which a message is dead-lettered with MaxDeliveryCountExceeded. */
+  readonly maxDeliveryLimit: (config: EntityConfig) => number;
+  /** T11/T12: +1 for messages delivered under a lock that expired; none on close, detach or crash. */
+  readonly releaseIncrement: (cause: 'lockExpired' | ReleaseCause) => number;
+  /** T11 with `lockExpiryIncrementScope: 'all'`: lock expiry raises the session's other active messages too. */
+  readonly expiryRaisesAll: (switches: Switches) => boolean;
+  /** T12: a release returns the holder's messages; none is ever dropped. */
+  readonly dropsOnRelease: (cause: 'lockExpired' | ReleaseCause) => boolean;
+  /** T5–T8: a settlement must carry the lock token the message was delivered under. */
+  readonly settleChecksToken: (action: SettleAction) => boolean;
+  /** T8: the dead-letter reason and description are the application's. */
+  readonly deadLetterReason: (reason: string, description: string) => { reason: string; description: string };
+  /** T6: abandon raises the count by one. */
+  readonly abandonIncrement: number;
+  /** T6 with §3.4: an abandon that reaches MaxDeliveryCount dead-letters the message. */
+  readonly abandonChecksMaxDelivery: boolean;
+  /** D1: an abandoned message keeps its place and is served next. */
+  readonly abandonPlacement: (
+    messages: readonly StoredMessage[],
+    index: number,
+    back: StoredMessage,
+  ) => readonly StoredMessage[];
+  /** T7: defer raises the count only when `deferCountsAsAttempt` says so. */
+  readonly deferIncrement: (switches: Switches) => number;
+}
+
+function keepPlace(messages: readonly StoredMessage[], index: number, back: StoredMessage): StoredMessage[] {
+  const copy = messages.slice();
+  copy[index] = back;
+  return copy;
+}
+
+export const RULES: Rules = Object.freeze({
+  receivable: (m: StoredMessage) => m.state === 'active',
+  keptAfterReceiveAndDelete: () => null,
+  maxDeliveryLimit: (config: EntityConfig) => config.maxDeliveryCount,
+  releaseIncrement: (cause: 'lockExpired' | ReleaseCause) => (cause === 'lockExpired' ? 1 : 0),
+  expiryRaisesAll: (switches: Switches) => switches.lockExpiryIncrementScope === 'all',
+  dropsOnRelease: () => false,
+  settleChecksToken: () => true,
+  deadLetterReason: (reason: string, description: string) => ({ reason, description }),
+  abandonIncrement: 1,
+  abandonChecksMaxDelivery: true,
+  abandonPlacement: keepPlace,
+  deferIncrement: (switches: Switches) => (switches.deferCountsAsAttempt ? 1 : 0),
+});
+
+/** The correct rules with a mutant's swaps applied. */
+export function rulesWith(swaps: Partial<Rules> | undefined): Rules {
+  return swaps ? { ...RULES, ...swaps } : RULES;
+}

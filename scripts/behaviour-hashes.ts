@@ -1,0 +1,43 @@
+/**
+ * Behaviour fingerprint of the model: for generated workloads (correct model) and for every mutant, the
+ * sha256 of each run's trace and decisions, and of its final broker state. A refactor of the machines
+ * that keeps behaviour keeps every line; diff two outputs to see which runs changed.
+ *
+ * Usage: node --import tsx scripts/behaviour-hashes.ts [CORRECT_RUNS=200] [RUNS_PER_MUTANT=25] > FILE
+ */
+import { createHash } from 'node:crypto';
+import fc from 'fast-check';
+import { MUTANTS } from '../models/mutants/index.ts';
+import { scheduleArb } from '../properties/arbitraries/schedule.ts';
+import { workloadArb } from '../properties/arbitraries/workload.ts';
+import { Chooser, seededSource } from '../src/sim/chooser.ts';
+import { pctSource } from '../src/sim/pct.ts';
+import { World } from '../src/world/world.ts';
+import { normalizeWorkload } from '../src/world/workload.ts';
+
+const sha = (v: unknown): string => createHash('sha256').update(JSON.stringify(v)).digest('hex').slice(0, 16);
+
+function line(i: number, mutant: string | null): string {
+  const [input] = fc.sample(workloadArb(), { seed: i, numRuns: 1 });
+  const workload = normalizeWorkload({ ...(input ?? {}), mutant });
+  const strategy = i % 3;
+  const chooser =
+    strategy === 0
+      ? Chooser.fromList(fc.sample(scheduleArb(), { seed: i, numRuns: 1 })[0] ?? [])
+      : strategy === 1
+        ? new Chooser(seededSource(i))
+        : new Chooser(pctSource(i, { depth: 3, expectedLength: 200 }));
+  try {
+    const run = new World(workload, { chooser, trace: 'full' }).run();
+    return `${mutant ?? 'correct'} ${i} trace=${sha({ trace: run.trace, decisions: run.decisions })} final=${sha(run.final)} steps=${run.steps}`;
+  } catch (e) {
+    return `${mutant ?? 'correct'} ${i} threw ${(e as Error).message.slice(0, 120)}`;
+  }
+}
+
+const correctRuns = Number(process.argv[2] ?? 200);
+const perMutant = Number(process.argv[3] ?? 25);
+const out: string[] = [];
+for (let i = 0; i < correctRuns; i++) out.push(line(i, null));
+for (const m of MUTANTS) for (let i = 0; i < perMutant; i++) out.push(line(1000 + i, m.id));
+process.stdout.write(out.join('\n') + '\n');
