@@ -1,7 +1,8 @@
 /**
  * Behaviour fingerprint of the model: for generated workloads (correct model) and for every mutant, the
  * sha256 of each run's trace and decisions, and of its final broker state. A refactor of the machines
- * that keeps behaviour keeps every line; diff two outputs to see which runs changed.
+ * that keeps behaviour keeps every line; diff two outputs to see which runs changed. `behaviour=` leaves
+ * out the machines' state names (a rebuilt chart may name its states otherwise); `trace=` and `final=` do not.
  *
  * Usage: node --import tsx scripts/behaviour-hashes.ts [CORRECT_RUNS=200] [RUNS_PER_MUTANT=25] > FILE
  */
@@ -29,7 +30,14 @@ function line(i: number, mutant: string | null): string {
         : new Chooser(pctSource(i, { depth: 3, expectedLength: 200 }));
   try {
     const run = new World(workload, { chooser, trace: 'full' }).run();
-    return `${mutant ?? 'correct'} ${i} trace=${sha({ trace: run.trace, decisions: run.decisions })} final=${sha(run.final)} steps=${run.steps}`;
+    // State names blanked: a chart rebuilt with other state names keeps this hash if it keeps its behaviour.
+    const blank = run.trace.map((e) => (e.k === 'deliver' ? { ...e, before: '', after: '' } : e));
+    const consumers = Object.values(run.final.consumers).map((c) => ({ ...c, state: '' }));
+    return [
+      `${mutant ?? 'correct'} ${i}`,
+      `behaviour=${sha({ trace: blank, decisions: run.decisions, entities: run.final.entities, consumers })}`,
+      `trace=${sha({ trace: run.trace, decisions: run.decisions })} final=${sha(run.final)} steps=${run.steps}`,
+    ].join(' ');
   } catch (e) {
     return `${mutant ?? 'correct'} ${i} threw ${(e as Error).message.slice(0, 120)}`;
   }
