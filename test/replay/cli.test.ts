@@ -97,8 +97,8 @@ describe('sbsim replay', () => {
       [fileWith('{"format": "sbsim-replay", "formatVersion": 1}'), /\$\.tool is missing/],
       [fileWith(m03Text().slice(0, 300)), /cut short/],
       [
-        fileWith(m03Text().replace('"formatVersion": 1', '"formatVersion": 3')),
-        /version 3; this sbsim reads version 1 only/,
+        fileWith(m03Text().replace('"formatVersion": 2', '"formatVersion": 3')),
+        /version 3; this sbsim reads version 2 only/,
       ],
       [fileWith('not json'), /not JSON/],
     ];

@@ -106,8 +106,8 @@ describe('replay: reproducing and diverging', () => {
 
   it('the bug fixed: the same decisions run clean', () => {
     const file = m03File();
-    const workload = { ...file.workload, bugs: {} };
-    const result = replay({ ...file, workload });
+    const workload = { ...file.workload, mutant: null };
+    const result = replay({ ...file, mutant: null, workload });
     expect(result.outcome).toBe('clean');
     expect(result.violations).toEqual([]);
   });

@@ -109,10 +109,10 @@ describe('replay file: reading', () => {
 
   it('newer-version: reported as newer even when the newer file has fields this version does not know', () => {
     const e = readEdited((f) => {
-      f.formatVersion = 2;
+      f.formatVersion = 3;
       f.somethingNew = { a: 1 };
     });
-    expectCode(e, 'newer-version', /version 2; this sbsim reads version 1 only/);
+    expectCode(e, 'newer-version', /version 3; this sbsim reads version 2 only/);
   });
 
   it('unknown-field: anywhere, with its JSON path', () => {
@@ -125,9 +125,14 @@ describe('replay file: reading', () => {
     expectCode(e, 'unknown-field', /\$\.workload\.entities\[0\]\.lockDurationMS/);
     expect(e.path).toBe('$.workload.entities[0].lockDurationMS');
     expectCode(
-      readEdited((f) => (at(f, 'workload', 'bugs').noSuchBug = true)),
+      readEdited((f) => (at(f, 'workload').bugs = { abandonToTail: true })),
       'unknown-field',
-      /\$\.workload\.bugs\.noSuchBug/,
+      /\$\.workload\.bugs is not a field/,
+    );
+    expectCode(
+      readEdited((f) => (at(f, 'workload').mutant = 'M99')),
+      'bad-value',
+      /\$\.workload\.mutant/,
     );
   });
 
@@ -237,7 +242,7 @@ describe('replay file: reading', () => {
       messages: [{ messageId: 'm1', sessionId: 's1', to: 't' }],
       consumers: [{ id: 'c1', entity: 't/Subscriptions/a' }],
     });
-    const file = { ...clone(m03File()), workload, switches: workload.switches };
+    const file = { ...clone(m03File()), mutant: null, workload, switches: workload.switches };
     expect(parseReplay(JSON.stringify(file)).file.workload.topics[0]?.subscriptions[1]?.name).toBe('t/Subscriptions/b');
     const renamed = clone(file) as unknown as Json;
     at(renamed, 'workload', 'topics', 0, 'subscriptions', 0).name = 'a';
@@ -248,13 +253,39 @@ describe('replay file: reading', () => {
     );
   });
 
-  it('a different model hash is a warning, not an error; so are an unknown property and a mutant that does not match', () => {
+  it('the file names its mutant twice (echo and workload); the two must agree', () => {
+    expectCode(
+      readEdited((f) => (f.mutant = 'M04')),
+      'inconsistent',
+      /\$\.mutant is "M04" but \$\.workload\.mutant is "M03"/,
+    );
+  });
+
+  it('a version-1 file (mutant named by its seeded-bug flag) still reads, as the mutant of that flag', () => {
+    const v1 = (edit: (w: Json) => void): string => {
+      const file = JSON.parse(m03Text()) as Json;
+      file.formatVersion = 1;
+      const w = at(file, 'workload');
+      delete w.mutant;
+      edit(w);
+      return JSON.stringify(file);
+    };
+    const read = parseReplay(v1((w) => (w.bugs = { abandonToTail: true })));
+    expect(read.file.workload.mutant).toBe('M03');
+    expect(read.file.formatVersion).toBe(2);
+    expectCode(
+      errorOf(() => parseReplay(v1((w) => (w.bugs = { noSuchBug: true })))),
+      'bad-value',
+      /\$\.workload\.bugs\.noSuchBug is not a seeded bug/,
+    );
+  });
+
+  it('a different model hash is a warning, not an error; so is an unknown property', () => {
     const file = JSON.parse(m03Text()) as Json;
     at(file, 'tool').modelHash = `sha256:${'0'.repeat(64)}`;
     at(file, 'property').id = 'no-such-property';
-    at(file, 'workload').bugs = {};
     const { warnings } = parseReplay(JSON.stringify(file));
-    expect(warnings.map((w) => w.code)).toEqual(['model-changed', 'unknown-property', 'mutant-mismatch']);
+    expect(warnings.map((w) => w.code)).toEqual(['model-changed', 'unknown-property']);
     expect(warnings[0]?.message).toMatch(/the model changed since this file was written/);
   });
 

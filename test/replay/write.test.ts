@@ -60,7 +60,7 @@ describe('replay file: write and read back', () => {
     expect(file.mutant).toBe('M03');
     expect(file.switches).toEqual((file.workload as { switches: unknown }).switches);
     expect(file.search).toEqual({ seed: 7, fastCheck: { seed: 7, path: '3:0:1' } });
-    expect((file.workload as { bugs: unknown }).bugs).toEqual({ abandonToTail: true });
+    expect((file.workload as { mutant: unknown }).mutant).toBe('M03');
   });
 
   it('each decision is written on a line of its own, with its index', () => {
