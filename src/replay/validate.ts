@@ -175,26 +175,6 @@ export function tagged<T extends Record<D, string>, D extends string>(
   };
 }
 
-/** An object whose keys come from a known set and whose values all pass `value` (the seeded bugs). */
-export function keyedBy<K extends string, V>(keys: readonly K[], value: Check<V>): Check<Partial<Record<K, V>>> {
-  const known = new Set<string>(keys);
-  return (v, at) => {
-    if (!isPlainObject(v)) throw wrongType(at, 'an object', v);
-    const out: Partial<Record<K, V>> = {};
-    for (const key of Object.keys(v)) {
-      const where = child(at, key);
-      if (!known.has(key))
-        throw new ReplayFileError(
-          'unknown-field',
-          `${where} is not a field sbsim knows here (known: ${keys.join(', ')})`,
-          where,
-        );
-      out[key as K] = value(v[key], where);
-    }
-    return out;
-  };
-}
-
 /** A further check on a value that passed `check`. */
 export function refine<T>(check: Check<T>, test: (value: T) => string | null): Check<T> {
   return (v, at) => {
