@@ -83,7 +83,10 @@ export interface BenchReport {
   readonly xstate: string;
   /** Per execution over the seed set; the trace level does not steer a run, so they hold for both. */
   readonly steps: StepStats;
+  /** XState `send` calls per execution: every event delivered to a machine is one. */
   readonly deliveriesPerExecution: number;
+  /** The same, by event type, most frequent first: where the sends go (status echoes, round-trips). */
+  readonly sendsByEvent: Readonly<Record<string, number>>;
   readonly harness: Readonly<Record<TraceLevel, Throughput>>;
   /** The recorded executions through createActor + send alone. */
   readonly rawXState: Throughput & {
@@ -194,6 +197,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
       hitBoundShare: recordings.filter((r) => r.hitBound).length / seedCount,
     },
     deliveriesPerExecution: work.deliveries / seedCount,
+    sendsByEvent: sendsByEvent(recordings, seedCount),
     harness: { facts: against(facts, rawTimed), full: against(full, rawTimed) },
     rawXState: { ...against(rawTimed, rawTimed), matchesHarness: rawMatches },
     pureTransition: { ...against(pureTimed, rawOnPureSet), matchesHarness: pureMatches },
@@ -289,6 +293,7 @@ interface Recording {
   readonly steps: number;
   readonly hitBound: boolean;
   readonly deliveries: number;
+  readonly byEvent: ReadonlyMap<string, number>;
   /** Final status, state and context of each machine actor, in creation order. */
   readonly finals: readonly string[];
 }
@@ -303,6 +308,7 @@ function record(workload: Workload, seed: number): Recording {
   const log: Log = [];
   const index = new Map<ActorId, number>();
   let deliveries = 0;
+  const byEvent = new Map<string, number>();
   const observer: WorldObserver = {
     spawned: (id, machine, input) => {
       index.set(id, index.size);
@@ -312,6 +318,7 @@ function record(workload: Workload, seed: number): Recording {
       const actor = index.get(id);
       if (actor === undefined) return;
       deliveries++;
+      byEvent.set(event.type, (byEvent.get(event.type) ?? 0) + 1);
       // A copy: the world stamps `nowMs` on event objects, and the replays must see it as it was here.
       log.push({ send: { actor, event: { ...event } } });
     },
@@ -322,7 +329,17 @@ function record(workload: Workload, seed: number): Recording {
     const snapshot = world.snapshotOf(id);
     return snapshot === undefined ? [] : [finalOf(snapshot)];
   });
-  return { log, steps: result.steps, hitBound: result.hitBound, deliveries, finals };
+  return { log, steps: result.steps, hitBound: result.hitBound, deliveries, byEvent, finals };
+}
+
+function sendsByEvent(recordings: readonly Recording[], executions: number): Record<string, number> {
+  const total = new Map<string, number>();
+  for (const r of recordings) for (const [type, n] of r.byEvent) total.set(type, (total.get(type) ?? 0) + n);
+  return Object.fromEntries(
+    [...total.entries()]
+      .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+      .map(([type, n]) => [type, n / executions]),
+  );
 }
 
 /** createActor + send and nothing else: no scheduler, no Chooser, no trace, nobody listening. */

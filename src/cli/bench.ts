@@ -38,7 +38,9 @@ export function renderBench(r: BenchReport): string {
     `sbsim bench: workload ${r.workload}, seeds 0..${r.seeds - 1}, step bound ${r.maxSteps}; node ${r.node}, xstate ${r.xstate}`,
     '',
     `steps per execution   min ${r.steps.min}, avg ${fixed(r.steps.avg, 1)}, max ${r.steps.max}; ${fixed(r.steps.hitBoundShare * 100, 1)}% hit the step bound`,
-    `events per execution  ${fixed(r.deliveriesPerExecution, 1)} sent to machines`,
+    `XState sends per execution  ${fixed(r.deliveriesPerExecution, 1)}: ${Object.entries(r.sendsByEvent)
+      .map(([type, n]) => `${type} ${fixed(n, 1)}`)
+      .join(', ')}`,
     '',
     `${''.padEnd(34)} ${'exec/s'.padStart(8)} ${'steps/s'.padStart(10)} ${'events/s'.padStart(10)} ${'ms/exec'.padStart(9)} ${'vs raw'.padStart(8)} ${'seeds'.padStart(6)}`,
     row('harness, trace facts', r.harness.facts),
