@@ -139,7 +139,9 @@ function reactivate(
   nowMs: number,
   scope: Scope,
 ): { message: StoredMessage | null; fx: Effect[]; expired: boolean } {
-  const { message, fx } = bump(m, by, nowMs, scope);
+  // §3.3: the fetch of a deferred message was its delivery (+1); giving it back adds nothing more
+  // (received, deferred, fetched: 1; abandoned and fetched again: 2).
+  const { message, fx } = bump(m, m.fetchedDeferred === true ? 0 : by, nowMs, scope);
   if (message === null) return { message, fx, expired: false };
   // §3.3: a fetched deferred message given back (abandon, close, lock expiry) stays deferred, and
   // deferred messages expire only when fetched.

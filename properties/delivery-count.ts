@@ -42,7 +42,7 @@ const CAUSE_WORDS: Record<Cause, string> = {
 export const deliveryCount: Property = {
   id: ID,
   title: 'The delivery count rises by exactly one on abandon and lock expiry, and MaxDeliveryCount dead-letters',
-  rule: 'Raw count 0 on first delivery; +1 on abandon (T6) and on expiry of the session lock for messages delivered under it (T11); never on close, detach, crash, renew or peek (T12); defer only with deferCountsAsAttempt; reaching MaxDeliveryCount dead-letters with MaxDeliveryCountExceeded (§3.4, §2.5, §2.6, §12.4, §12.5; D1, D3, js#15116, asb#375).',
+  rule: 'Raw count 0 on first delivery; +1 on abandon (T6) and on expiry of the session lock for messages delivered under it (T11); +1 on every fetch of a deferred message, which then gains nothing when given back (§3.3); never on close, detach, crash, renew or peek (T12); defer only with deferCountsAsAttempt; reaching MaxDeliveryCount dead-letters with MaxDeliveryCountExceeded (§3.4, §2.5, §2.6, §12.4, §12.5; D1, D3, js#15116, asb#375).',
   check(run) {
     const facts = factsOf(run);
     const name = new Namer(sentMessages(facts), run.workload);
@@ -51,6 +51,8 @@ export const deliveryCount: Property = {
     const book = new MessageBook();
     const rises = ` (it rises only on abandon and lock expiry${sw.deferCountsAsAttempt ? ' and defer' : ''}, never on close, detach, crash, renew or peek)`;
     const count = new Map<string, number>();
+    /** Messages whose last delivery was a fetch by sequence number (receiveDeferred): given back, they gain nothing. */
+    const fetched = new Set<string>();
     /** Rises applied in the current step and not yet confirmed by a `requeued` or `deadLettered` fact. */
     let pending = new Map<string, Rise>();
     const mdc = (entity: string): number => configs.get(entity)?.maxDeliveryCount ?? Number.POSITIVE_INFINITY;
@@ -107,6 +109,8 @@ export const deliveryCount: Property = {
         case 'delivered': {
           // Every receipt of a deferred message by sequence number is a delivery and raises its count (§3.3).
           if (f.deferred) count.set(messageKey(f.entity, f.seq), countOf(f.entity, f.seq) + 1);
+          if (f.deferred) fetched.add(messageKey(f.entity, f.seq));
+          else fetched.delete(messageKey(f.entity, f.seq));
           const n = countOf(f.entity, f.seq);
           const limit = mdc(f.entity);
           const what = `message ${name.message(f.entity, f.seq, f.session)} was delivered to ${f.consumer}${f.token === null ? '' : ` under lock ${f.token}`} at ${ms(e.t)}`;
@@ -137,7 +141,9 @@ export const deliveryCount: Property = {
             );
           }
           const by = ` by ${f.consumer}${f.token === null ? '' : ` under lock ${f.token}`}`;
-          if (f.action === 'abandon') raise(f.entity, f.seq, { cause: 'abandon', by, step: e.step, t: e.t });
+          // The fetch of a deferred message was its delivery: giving it back adds nothing (§3.3).
+          if (f.action === 'abandon' && !fetched.has(messageKey(f.entity, f.seq)))
+            raise(f.entity, f.seq, { cause: 'abandon', by, step: e.step, t: e.t });
           if (f.action === 'defer' && sw.deferCountsAsAttempt)
             raise(f.entity, f.seq, { cause: 'defer', by, step: e.step, t: e.t });
           return undefined;
@@ -148,7 +154,9 @@ export const deliveryCount: Property = {
             f.session === null
               ? [...book.all()].filter((m) => m.entity === f.entity && m.state === 'locked' && m.token === f.token)
               : book.inSession(f.entity, f.session, 'locked').filter((m) => m.token === f.token);
-          for (const m of under) raise(m.entity, m.seq, { cause: 'lockExpired', by, step: e.step, t: e.t });
+          for (const m of under)
+            if (!fetched.has(messageKey(m.entity, m.seq)))
+              raise(m.entity, m.seq, { cause: 'lockExpired', by, step: e.step, t: e.t });
           if (f.session !== null && sw.lockExpiryIncrementScope === 'all') {
             for (const m of book.inSession(f.entity, f.session, 'active'))
               raise(m.entity, m.seq, { cause: 'all', by, step: e.step, t: e.t });
@@ -160,7 +168,8 @@ export const deliveryCount: Property = {
           const n = count.get(key) ?? 0;
           const rise = pending.get(key);
           const what = `message ${name.message(f.entity, f.seq, f.session)} became ${f.to === 'deferred' ? 'deferred' : 'active'} again after ${f.cause} at ${ms(e.t)} with delivery count ${f.deliveryCount}`;
-          const raises = f.cause === 'abandon' || f.cause === 'lockExpired';
+          const raises = (f.cause === 'abandon' || f.cause === 'lockExpired') && f.to !== 'deferred';
+          fetched.delete(key);
           if (raises && (!rise || (rise.cause !== f.cause && !(rise.cause === 'all' && f.cause === 'lockExpired')))) {
             return violation(
               ID,
@@ -171,7 +180,9 @@ export const deliveryCount: Property = {
           if (f.deliveryCount !== n) {
             const rule = raises
               ? `${f.cause === 'abandon' ? 'abandon (T6)' : 'lock expiry (T11)'} adds exactly 1 to the ${n - 1} it had`
-              : `${f.cause} never changes the count (T12)`;
+              : f.to === 'deferred'
+                ? `a fetched deferred message given back keeps the count its fetch gave it (§3.3)`
+                : `${f.cause} never changes the count (T12)`;
             return violation(ID, `${what}, but it should be ${n}: ${rule}.`, e);
           }
           if (raises && n >= mdc(f.entity)) {

@@ -961,6 +961,8 @@ export class BrokerSpec {
     by: number,
     rule: string,
   ): 'back' | 'deadLettered' | 'expired' {
+    // §3.3: a fetched deferred message's fetch was its delivery; giving it back adds nothing more.
+    if (m.fetched) by = 0;
     m.count += by;
     if (by > 0 && m.count >= entity.config.maxDeliveryCount) {
       this.remember(

@@ -103,17 +103,36 @@ describe('T9 receiveDeferred', () => {
     expect(stored(d, 's1')).toEqual([['m2', 'active', 0]]);
   });
 
-  it('a fetched deferred message whose lock expires stays deferred, +1: fetched again by number, never by a receive', () => {
+  it('a fetched deferred message whose lock expires stays deferred; the fetch was its delivery: fetched again by number, never by a receive', () => {
     const d = queue({ lockDurationMs: 30_000 });
     const { a, h, deferred } = withDeferredFirst(d, ['m1']);
-    // Received once (count 0), deferred, fetched: count 1 (§3.3); the lock expiry adds one more (T11).
+    // Received once (count 0), deferred, fetched: count 1 (§3.3); losing the lock gives it back with no more.
     expect(idsAndCounts(messagesOf(d.receiveDeferred(h, [deferred.seq])))).toEqual([['m1', 1]]);
     d.advance(30_000);
-    expect(stored(d, 's1')).toEqual([['m1', 'deferred', 2]]);
+    expect(stored(d, 's1')).toEqual([['m1', 'deferred', 1]]);
     const again = handleOf(d.accept(a, 'q', 's1'));
     expect(messagesOf(d.receive(again))).toEqual([]);
-    expect(idsAndCounts(messagesOf(d.receiveDeferred(again, [deferred.seq])))).toEqual([['m1', 3]]);
+    expect(idsAndCounts(messagesOf(d.receiveDeferred(again, [deferred.seq])))).toEqual([['m1', 2]]);
   });
+
+  for (const action of ['abandon', 'defer'] as const) {
+    it(`${action} of a fetched deferred message puts it back among the deferred: fetched again with count 2 (the SDK's live test)`, () => {
+      const d = queue();
+      const { h, deferred } = withDeferredFirst(d, ['m1', 'm2']);
+      const fetched = oneOf(d.receiveDeferred(h, [deferred.seq]));
+      expect(fetched.deliveryCount).toBe(1);
+      expect(d.settle(h, fetched, action).ok).toBe(true);
+      expect(stored(d, 's1')).toEqual([
+        ['m1', 'deferred', 1],
+        ['m2', 'active', 0],
+      ]);
+      // A normal receive serves m2, never m1.
+      expect(idsAndCounts(messagesOf(d.receive(h, 10)))).toEqual([['m2', 0]]);
+      const again = oneOf(d.receiveDeferred(h, [deferred.seq]));
+      expect(again.deliveryCount).toBe(2);
+      expect(d.settle(h, again, 'complete').ok).toBe(true);
+    });
+  }
 
   it('a sequence number that is not deferred (active, locked, unknown) fails with MessageNotFound', () => {
     const d = queue();
