@@ -40,7 +40,10 @@ export class WorkerError extends Error {
 
 export const MAX_WORKERS = 64;
 
-const BOOT = new URL('./worker-boot.mjs', import.meta.url);
+/** Compiled (dist/), a worker loads its JavaScript directly; from the sources it registers tsx first. */
+const BOOT = import.meta.url.endsWith('.js')
+  ? new URL('./worker.js', import.meta.url)
+  : new URL('./worker-boot.mjs', import.meta.url);
 
 /**
  * One search per seed, in parallel. `runs[k]`, when given, is worker k's run budget (otherwise each

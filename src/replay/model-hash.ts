@@ -12,9 +12,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../package-root.ts';
 
-const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+/** The model sources, also when sbsim runs from its compiled JavaScript (dist/). */
+const MODELS_DIR = join(PACKAGE_ROOT, 'models');
 
 /** The `.ts` files under `dir`, as sorted relative paths with `/` separators. */
 export function modelSourceFiles(dir: string = MODELS_DIR): string[] {

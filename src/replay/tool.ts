@@ -1,5 +1,7 @@
 /** Which sbsim wrote a replay file: its name, its version (package.json) and the hash of its models. */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PACKAGE_ROOT } from '../package-root.ts';
 import { modelHash } from './model-hash.ts';
 
 export interface ToolInfo {
@@ -14,7 +16,7 @@ let version: string | undefined;
 
 export function toolVersion(): string {
   if (version === undefined) {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    const pkg = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as {
       version?: unknown;
     };
     version = typeof pkg.version === 'string' ? pkg.version : '0.0.0';
