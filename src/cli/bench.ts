@@ -8,7 +8,7 @@
 import type { BenchReport, Throughput } from '../bench/bench.ts';
 import { runBench } from '../bench/bench.ts';
 import { parseArgs, UsageError } from './args.ts';
-import type { Io } from './main.ts';
+import type { Io } from './io.ts';
 
 export async function benchCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseArgs(argv, { json: 'boolean' }, 'bench');

@@ -1,5 +1,5 @@
 /** `sbsim replay --format json`: the outcome, the violation, the decisions and the full trace, for machines. */
-import type { RenderContext } from './renderers.ts';
+import type { RenderContext } from './render-context.ts';
 import type { ReplayResult } from './replay.ts';
 
 export function renderReplayJson(result: ReplayResult, context: RenderContext): string {

@@ -7,7 +7,7 @@ import { renderHtml } from '../trace/html.ts';
 import { renderMermaid } from '../trace/mermaid.ts';
 import { renderSwimlane } from '../trace/swimlane.ts';
 import type { RenderText } from '../trace/timeline.ts';
-import type { RenderContext } from './renderers.ts';
+import type { RenderContext } from './render-context.ts';
 import type { ReplayResult } from './replay.ts';
 
 /** Title, lesson and narrative of a replayed run. */

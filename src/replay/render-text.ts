@@ -13,7 +13,7 @@ import { renderStory } from '../trace/story.ts';
 import { renderReplaySwimlane } from './render-picture.ts';
 import type { Workload } from '../world/workload.ts';
 import type { ReplayFile } from './format.ts';
-import type { RenderContext } from './renderers.ts';
+import type { RenderContext } from './render-context.ts';
 import type { ReplayResult } from './replay.ts';
 
 export function renderReplayText(result: ReplayResult, context: RenderContext): string {

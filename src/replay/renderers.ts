@@ -3,21 +3,12 @@
  * text; adding one (mermaid, html) is one entry here and one file beside it — the CLI lists, checks and
  * dispatches `--format` from this map alone.
  */
-import type { ReadReplay } from './read.ts';
-import type { ReplayResult } from './replay.ts';
+import type { ReplayRenderer } from './render-context.ts';
 import { renderReplayJson } from './render-json.ts';
 import { renderReplayHtml, renderReplayMermaid } from './render-picture.ts';
 import { renderReplayText } from './render-text.ts';
 
-export interface RenderContext {
-  /** Colour escapes allowed (a TTY without NO_COLOR); never for files. */
-  readonly color: boolean;
-  /** The file replayed, as the user named it. */
-  readonly source: string;
-  readonly warnings: ReadReplay['warnings'];
-}
-
-export type ReplayRenderer = (result: ReplayResult, context: RenderContext) => string;
+export type { RenderContext, ReplayRenderer } from './render-context.ts';
 
 export const REPLAY_RENDERERS: Readonly<Record<string, ReplayRenderer>> = {
   text: renderReplayText,
