@@ -30,8 +30,9 @@ export function pictureText(result: ReplayResult, context: RenderContext): Rende
     };
   return {
     title,
-    lesson: `${v.property} is violated at step #${v.step ?? '?'}${v.t === null ? '' : `, t=${v.t}ms`}.`,
+    lesson: `${v.property} is violated at step #${v.step ?? '?'}${v.t === null ? '' : `, t=${v.t}ms`} (▶).`,
     narrative: `${v.message}${property ? ` The rule: ${property.rule}` : ''}`,
+    markStep: v.step,
   };
 }
 

@@ -35,7 +35,9 @@ const FAILURE = '#c62828';
 export function renderHtml(input: TraceInput, options: HtmlOptions = {}): string {
   const panels = panelsOf(input);
   const title = options.title ?? 'sbsim trace';
-  const figures = panels.map((p, i) => figure(buildTimeline(p.trace), i, panels.length, p.label)).join('\n');
+  const figures = panels
+    .map((p, i) => figure(buildTimeline(p.trace), i, panels.length, p.label, options.markStep ?? null))
+    .join('\n');
   const outcome =
     options.outcome && options.outcome.length > 0
       ? `<section class="outcome"><h2>Outcome</h2><ul>${options.outcome.map((l) => `<li>${esc(l)}</li>`).join('')}</ul></section>`
@@ -73,7 +75,7 @@ ${outcome}
 `;
 }
 
-function figure(tl: Timeline, index: number, count: number, label: string): string {
+function figure(tl: Timeline, index: number, count: number, label: string, markStep: number | null): string {
   const widths = tl.lanes.map((l) => laneWidth(tl, l.id));
   const xs: number[] = [];
   let width = AXIS_W;
@@ -105,6 +107,7 @@ function figure(tl: Timeline, index: number, count: number, label: string): stri
         m.bad ? FAILURE : colour(m.session),
         colour(m.session),
         `clip-${index}-${tl.lanes.findIndex((l) => l.id === m.lane)}`,
+        markStep !== null && m.step === markStep,
       ),
     );
   if (tl.marks.length === 0)
@@ -127,7 +130,14 @@ function laneWidth(tl: Timeline, lane: string): number {
 }
 
 function laneGroup(lane: Lane, i: number, x: number, w: number, height: number): string {
-  return `<g class="lane" data-lane="${esc(lane.id)}" data-kind="${lane.kind}"><rect class="lane-bg${i % 2 === 1 ? ' alt' : ''}" x="${x}" y="0" width="${w}" height="${height}"/><text class="lane-label" x="${x + 8}" y="19">${esc(lane.label)}</text></g>`;
+  const label = ellipsis(lane.label, Math.floor((w - 16) / CHAR_W));
+  return `<g class="lane" data-lane="${esc(lane.id)}" data-kind="${lane.kind}"><rect class="lane-bg${i % 2 === 1 ? ' alt' : ''}" x="${x}" y="0" width="${w}" height="${height}"/><text class="lane-label" x="${x + 8}" y="19"><title>${esc(lane.id)}</title>${esc(label)}</text></g>`;
+}
+
+/** A label cut to `max` characters ends with an ellipsis; the lane's tooltip keeps the whole name. */
+export function ellipsis(s: string, max: number): string {
+  const chars = [...s];
+  return chars.length <= max ? s : `${chars.slice(0, Math.max(1, max - 1)).join('')}…`;
 }
 
 function axis(tl: Timeline, width: number): string {
@@ -167,11 +177,11 @@ function markClass(m: Mark): string {
   return `mark ${m.kind}${m.bad && m.kind !== 'crash' ? ' failure' : ''}`;
 }
 
-function markGroup(m: Mark, laneX: number, stroke: string, fill: string, clip: string): string {
+function markGroup(m: Mark, laneX: number, stroke: string, fill: string, clip: string, violation: boolean): string {
   const cx = laneX + MARK_X;
   const cy = HEADER_H + m.row * ROW_H + ROW_H / 2;
   const attrs = [
-    `class="${markClass(m)}"`,
+    `class="${markClass(m)}${violation ? ' violation' : ''}"`,
     `data-lane="${esc(m.lane)}"`,
     `data-t="${m.t}"`,
     `data-session="${esc(m.session ?? '')}"`,
@@ -180,8 +190,14 @@ function markGroup(m: Mark, laneX: number, stroke: string, fill: string, clip: s
     `data-detail="${esc(m.detail)}"`,
     'tabindex="0"',
   ].filter((a) => a !== '');
-  const label = `<text class="mark-label${m.bad ? ' bad' : ''}" x="${cx + 10}" y="${cy + 4}" clip-path="url(#${clip})">${esc(m.label)}</text>`;
-  return `<g ${attrs.join(' ')}><title>${esc(m.detail)}</title>${shape(m, cx, cy, stroke, fill)}${label}</g>`;
+  const text = violation ? `▶ ${m.label}` : m.label;
+  const label = `<text class="mark-label${m.bad || violation ? ' bad' : ''}" x="${cx + 10}" y="${cy + 4}" clip-path="url(#${clip})">${esc(text)}</text>`;
+  // The violation's step: a red ring behind the glyph, as the text story marks it with ▶.
+  const ring = violation
+    ? `<circle class="violation-ring" cx="${cx}" cy="${cy}" r="10" fill="none" stroke="${FAILURE}" stroke-width="2.5"/>`
+    : '';
+  const detail = violation ? `${m.detail} (the violation)` : m.detail;
+  return `<g ${attrs.join(' ')}><title>${esc(detail)}</title>${ring}${shape(m, cx, cy, stroke, fill)}${label}</g>`;
 }
 
 /** The glyph of a mark: its shape says what happened, its colour which session. */

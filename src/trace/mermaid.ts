@@ -57,7 +57,12 @@ export function renderMermaid(input: TraceInput, options: RenderText = {}): stri
     for (const m of timeline.marks) {
       const when = m.t === lastT ? '' : `[${formatMs(m.t)}] `;
       lastT = m.t;
-      for (const line of statements(m, when, active)) out.push(`${indent}${line}`);
+      const marked = options.markStep !== undefined && options.markStep !== null && m.step === options.markStep;
+      // The violation's step: its statements on a red ground, each label starting with ▶.
+      if (marked) out.push(`${indent}rect rgb(255, 222, 222)`);
+      for (const line of statements(m, marked ? `▶ ${when}` : when, active))
+        out.push(`${marked ? `${indent}    ` : indent}${line}`);
+      if (marked) out.push(`${indent}end`);
     }
     for (const p of active) out.push(`${indent}deactivate ${p}`);
     if (timeline.marks.length === 0) out.push(`${indent}Note over ${span}: nothing happened`);

@@ -29,6 +29,8 @@ export interface RenderText {
   readonly narrative?: string | undefined;
   /** The outcome, a line each. */
   readonly outcome?: readonly string[] | undefined;
+  /** The step a violation names: its marks are drawn as the violation's (▶), as the text story marks it. */
+  readonly markStep?: number | null | undefined;
 }
 
 export function panelsOf(input: TraceInput): readonly TracePanel[] {
@@ -67,6 +69,8 @@ export type MarkKind =
 
 export interface Mark {
   readonly row: number;
+  /** The scheduler step of the fact this mark draws (a violation names its step). */
+  readonly step: number;
   readonly t: number;
   readonly lane: string;
   readonly kind: MarkKind;
@@ -125,7 +129,10 @@ export function buildTimeline(trace: readonly TraceEvent[]): Timeline {
   const b = new Builder();
   for (const e of trace) {
     if (e.k === 'deliver') b.onDelivery(e);
-    else if (e.k === 'fact') b.onFact(e.fact, e.t);
+    else if (e.k === 'fact') {
+      b.step = e.step;
+      b.onFact(e.fact, e.t);
+    }
   }
   return b.finish(trace.length === 0 ? 0 : (trace[trace.length - 1]?.t ?? 0));
 }
@@ -152,6 +159,8 @@ const isClient = (id: ActorId | null): id is ActorId =>
   id !== null && (id.startsWith('consumer:') || id.startsWith('client:'));
 
 class Builder {
+  /** The step of the fact being added. */
+  step = -1;
   private readonly laneIds: string[] = [BROKER_LANE];
   private readonly marks: Mark[] = [];
   private readonly spans: Span[] = [];
@@ -465,6 +474,7 @@ class Builder {
     const detail = `t=${formatMs(t)}: ${describeFact(d.fact)}`;
     this.marks.push({
       row,
+      step: this.step,
       t,
       lane,
       kind: d.kind,

@@ -5,8 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { deliveryCountTable } from '../../src/scenarios/delivery-count-table.ts';
 import { factsIn } from '../../src/scenarios/read.ts';
-import { esc, renderHtml } from '../../src/trace/html.ts';
+import { ellipsis, esc, renderHtml } from '../../src/trace/html.ts';
 import { buildTimeline } from '../../src/trace/timeline.ts';
+import { workloadRun } from '../../src/scenarios/scenario.ts';
 import { AWKWARD_ID, SCENARIO_RUNS, awkwardRun } from './teach-fixtures.ts';
 
 const count = (html: string, re: RegExp): number => (html.match(re) ?? []).length;
@@ -79,5 +80,32 @@ describe('html renderer', () => {
     expect(html).not.toContain('<script>alert');
     expect(html).toContain(esc(AWKWARD_ID));
     expect(esc(`<a href="x">'&'</a>`)).toBe('&#60;a href=&#34;x&#34;&#62;&#39;&#38;&#39;&#60;/a&#62;');
+  });
+});
+
+describe('html renderer: the violation and long lane names', () => {
+  it('the marks of the violating step carry class "violation", a red ring and ▶; no other mark does', () => {
+    const trace = deliveryCountTable.run()[0]?.trace ?? [];
+    const marks = buildTimeline(trace).marks;
+    const step = marks[3]?.step ?? -1;
+    const html = renderHtml(trace, { markStep: step });
+    const marked = marks.filter((m) => m.step === step).length;
+    expect(html.match(/class="mark [a-z -]*violation"/g)?.length).toBe(marked);
+    expect(html.match(/class="violation-ring"/g)?.length).toBe(marked);
+    expect(renderHtml(trace, {})).not.toContain('violation');
+  });
+
+  it('a lane name longer than its lane ends with an ellipsis; its tooltip keeps the whole name', () => {
+    expect(ellipsis('consumer-with-a-very-long-name', 10)).toBe('consumer-…');
+    expect(ellipsis('c1', 10)).toBe('c1');
+    const long = `c${'x'.repeat(80)}`;
+    const run = workloadRun('a long consumer id', {
+      entities: [{ name: 'q' }],
+      messages: [{ messageId: 'm1', sessionId: 's1' }],
+      consumers: [{ id: long, receiveWaitMs: 1_000, maxSessions: 1 }],
+    });
+    const html = renderHtml(run.trace);
+    expect(html).toContain(`<title>consumer:${long}</title>`);
+    expect(html).toMatch(/<text class="lane-label"[^>]*><title>consumer:cx+<\/title>cx+…<\/text>/);
   });
 });

@@ -85,3 +85,16 @@ describe('mermaid renderer', () => {
     expect(text).toContain('    %% It worked.');
   });
 });
+
+describe('mermaid renderer: the violation', () => {
+  it('the marks of the violating step sit on a red ground, each label starting with ▶; no other mark does', () => {
+    const trace = sequenceVsSession.run()[0]?.trace ?? [];
+    const marks = buildTimeline(trace).marks;
+    const step = marks[2]?.step ?? -1;
+    const marked = marks.filter((m) => m.step === step).length;
+    const out = renderMermaid(trace, { markStep: step });
+    expect(out.match(/rect rgb\(255, 222, 222\)/g)?.length).toBe(marked);
+    expect(out.match(/▶/g)?.length).toBe(marked);
+    expect(renderMermaid(trace, {})).not.toContain('▶');
+  });
+});
