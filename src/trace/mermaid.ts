@@ -130,17 +130,22 @@ function enqueued(m: Mark): string {
 
 /** One line with no `#`, `;`, double quotes or angle brackets, for statements that do not decode entity codes. */
 function plainLine(text: string): string {
-  return text
-    .replace(/"/g, "'")
-    .replace(/[#;<>]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  return (
+    text
+      .replace(/"/g, "'")
+      // `%%{` starts a Mermaid directive anywhere in the text, so braces and `%` never pass.
+      .replace(/[#;<>{}%]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 /** Text as `%%` comment lines, at most about 100 characters each. */
 function comment(text: string): string[] {
   const lines: string[] = [];
-  for (const paragraph of text.split('\n')) {
+  // Mermaid finds `%%{…}%%` directives inside comments too: braces become parentheses.
+  const safe = text.replace(/\{/g, '(').replace(/\}/g, ')');
+  for (const paragraph of safe.split('\n')) {
     let line = '';
     for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
       if (line && line.length + 1 + word.length > 96) {

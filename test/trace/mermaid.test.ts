@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { maxDelivery } from '../../src/scenarios/max-delivery.ts';
 import { sequenceVsSession } from '../../src/scenarios/sequence-vs-session.ts';
 import { sessionTtl } from '../../src/scenarios/session-ttl.ts';
+import { workloadRun } from '../../src/scenarios/scenario.ts';
 import { mermaidText, participantId, renderMermaid } from '../../src/trace/mermaid.ts';
 import { buildTimeline } from '../../src/trace/timeline.ts';
 import { SCENARIO_RUNS, awkwardRun } from './teach-fixtures.ts';
@@ -96,5 +97,19 @@ describe('mermaid renderer: the violation', () => {
     expect(out.match(/rect rgb\(255, 222, 222\)/g)?.length).toBe(marked);
     expect(out.match(/▶/g)?.length).toBe(marked);
     expect(renderMermaid(trace, {})).not.toContain('▶');
+  });
+});
+
+describe('mermaid renderer: ids cannot inject directives', () => {
+  it('a session id holding %%{init}%% appears nowhere as a directive: not in labels, comments or the title', () => {
+    const evil = "%%{init: {'theme':'dark'}}%%";
+    const run = workloadRun('evil', {
+      entities: [{ name: 'q' }],
+      messages: [{ messageId: `m${evil}`, sessionId: evil }],
+      consumers: [{ id: 'c1', receiveWaitMs: 1_000, maxSessions: 1 }],
+    });
+    const out = renderMermaid(run.trace, { title: evil, lesson: evil, narrative: `session ${evil}`, outcome: [evil] });
+    expect(out).not.toMatch(/%%\s*\{/);
+    expect(out).toContain('sequenceDiagram');
   });
 });
