@@ -26,7 +26,7 @@
  * answers, not the consumers' loops: a crashed consumer's accept still in flight must still be granted
  * or timed out, and a lock a crash leaves behind keeps its session unavailable until it ends.
  *
- * Source: reference/servicebus-semantics.md §1 T2 and T3, §2.2 (accept of a held session, switch
+ * Source: docs/semantics.md §1 T2 and T3, §2.2 (accept of a held session, switch
  * `acceptNamedWhenLocked`), §2.3 (accept-next: only unlocked sessions with an active message; waits up
  * to the operation timeout, then ServiceTimeout), §4 (session-wide expiry), §12 property 8, §13 —
  * [D1], [N5], [I:net#30003], [I:js#31234], [I:go#19039].

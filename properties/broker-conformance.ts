@@ -1,7 +1,7 @@
 /**
  * broker-conformance: every answer the broker gave, and every effect it reported, agrees with the
  * reference specification (properties/spec/broker-spec.ts) — a sequential model of the broker's
- * observable behaviour written from reference/servicebus-semantics.md, sharing no code with models/.
+ * observable behaviour written from docs/semantics.md, sharing no code with models/.
  *
  * The trace's client calls and broker answers are replayed in the order the broker took effect; each
  * answer is checked (receive: which messages, which counts, which lock token; accept and accept-next:

@@ -10,7 +10,7 @@
  * message once. When the run was cut off by the step bound (`hitBound`) only the "nothing
  * duplicated" half is checked.
  *
- * Source: reference/servicebus-semantics.md §1 ("Per message" state, T1, T4', T5, T8), §3.1, §3.5,
+ * Source: docs/semantics.md §1 ("Per message" state, T1, T4', T5, T8), §3.1, §3.5,
  * §4, §12 property 6 — [D3], [D4], [D2].
  */
 import type { FactEvent } from '../src/trace/types.ts';

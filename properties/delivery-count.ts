@@ -11,7 +11,7 @@
  * at once — and only then — so it is never delivered with a count at or above MDC (at most MDC
  * deliveries that count).
  *
- * Source: reference/servicebus-semantics.md §1 (T6, T7, T11, T12), §2.5, §2.6, §3.3, §3.4 (table and
+ * Source: docs/semantics.md §1 (T6, T7, T11, T12), §2.5, §2.6, §3.3, §3.4 (table and
  * "MaxDeliveryCount"), §13 (`lockExpiryIncrementScope`, `deferCountsAsAttempt`, `crashSemantics`),
  * §12 properties 4 and 5 — [D1], [D3], [I:js#15116], [I:js-pr#1311], [I:logicapps#459], [I:asb#375].
  */

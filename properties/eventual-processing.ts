@@ -30,7 +30,7 @@
  * the broker actually answered. Witnesses 1 and 2 therefore apply under every fault plan, as does 3: a
  * crash or detach must still end the lock (at once, or at its deadline).
  *
- * Source: reference/servicebus-semantics.md §1 T3, T4, T11, T12, §2.3 (accept-next), §2.5 (lock expiry
+ * Source: docs/semantics.md §1 T3, T4, T11, T12, §2.3 (accept-next), §2.5 (lock expiry
  * returns messages), §2.6 (close, crash), §4 (TTL), §9 (receive wait), §12 properties 2 and 8 — [D1],
  * [D4], [N5].
  */

@@ -8,7 +8,7 @@
  * settlement, no renewal (a lost lock cannot be renewed back, T10), no session-state change (T13).
  * Without sessions the same holds per message for its own peek-lock (message-lock expiry).
  *
- * Source: reference/servicebus-semantics.md §1 (T2, T4, T10–T13), §2.2 "Exclusive lock", §2.4 "A lost
+ * Source: docs/semantics.md §1 (T2, T4, T10–T13), §2.2 "Exclusive lock", §2.4 "A lost
  * lock is final", §2.5, §12 properties 1, 2 and 7 — [D1] "Message sessions", [N2], [I:dotnet-old#530].
  */
 import { MessageBook } from './message-book.ts';

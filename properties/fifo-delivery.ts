@@ -7,7 +7,7 @@
  * message (T7) leaves the order and is returned only by `receiveDeferred` by sequence number (T9,
  * exempt here: `delivered.deferred = true`); dead-lettered and expired messages leave it for good.
  *
- * Source: reference/servicebus-semantics.md §1 (T4, T6, T7, T9, T11, T12), §3.3 "Ordering after
+ * Source: docs/semantics.md §1 (T4, T6, T7, T9, T11, T12), §3.3 "Ordering after
  * settlement" and "Defer inside a session", §6, §12 property 3 — [D1] "Message sessions", [D5]
  * "Message sequencing and timestamps", [I:net#16447].
  */

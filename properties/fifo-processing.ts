@@ -13,7 +13,7 @@
  * docs-pr#128317), expiry (§4), receive-and-delete (§3.1) and entities without sessions (§6, the
  * "2, 3, 1" example).
  *
- * Source: reference/servicebus-semantics.md §6 "Ordering versus processing", §9 "What these settings
+ * Source: docs/semantics.md §6 "Ordering versus processing", §9 "What these settings
  * do to ordering" item 1, §10 item 6, §3.3 "Ordering after settlement" — [D1], [D5], [N3],
  * [I:net#35655], [I:java#24047], [I:docs-pr#128317].
  */

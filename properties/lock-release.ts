@@ -26,7 +26,7 @@
  * rule is about: a lost renewal lets the lock run out at its deadline, a detach releases at once, a crash
  * does one or the other per `crashSemantics`. Message locks of entities without sessions are not judged.
  *
- * Source: reference/servicebus-semantics.md §1 T10, T11, T12, §2.4 (lock duration, renewal), §2.5 (lock
+ * Source: docs/semantics.md §1 T10, T11, T12, §2.4 (lock duration, renewal), §2.5 (lock
  * expiry), §2.6 (close, crash; switch `crashSemantics`), §13 — [D1], [D4], [N1], [I:asb#410],
  * [I:js#1050].
  */

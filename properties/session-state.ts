@@ -6,7 +6,7 @@
  * nothing but a set changes it. Only the current lock holder may read or change it — under its
  * current, unexpired lock (T13); after the lock is lost both fail with `SessionLockLost`.
  *
- * Source: reference/servicebus-semantics.md §1 (T13, "Per session" state), §2.1 "Session state
+ * Source: docs/semantics.md §1 (T13, "Per session" state), §2.1 "Session state
  * outlives messages", §5, §12 property 9 — [D1] "Message sessions", [N4], [D13].
  */
 import { LockTable, Namer, describeHolder, factsOf, ms, sentMessages, sessionKey, violation } from './oracle.ts';

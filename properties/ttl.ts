@@ -10,7 +10,7 @@
  * its own TTL, every other active message of that session expires with it, in the same step (rule
  * `session`); with the switch off no `session`-rule expiry ever happens.
  *
- * Source: reference/servicebus-semantics.md §1 (T9, T14), §2.5 "Expired messages", §3.3 "Expiry of
+ * Source: docs/semantics.md §1 (T9, T14), §2.5 "Expired messages", §3.3 "Expiry of
  * deferred messages", §3.5, §4 (all bullets, including "Session-wide expiry rule"), §13
  * (`sessionWideExpiry`), §12 property 11 — [D1] "Message expiration", [D2], [D3], [I:net#30252].
  */

@@ -26,7 +26,7 @@ export interface Violation {
 export interface Property {
   readonly id: string;
   readonly title: string;
-  /** The rule checked, with its source in reference/servicebus-semantics.md. */
+  /** The rule checked, with its source in docs/semantics.md. */
   readonly rule: string;
   check(run: RunRecord): Violation | undefined;
   /**

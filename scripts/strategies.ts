@@ -1,7 +1,7 @@
 /**
  * Which search strategy finds which mutant faster: runs (and wall-clock ms) to the first failure under
- * each strategy, over several seeds per mutant (harness-anchors §4.2: find-rate, median and p90
- * iterations-to-first-bug). Exploration only, no shrinking.
+ * each strategy, over several seeds per mutant (find rate, median and p90 iterations to the first bug, as
+ * controlled-scheduling studies compare strategies). Exploration only, no shrinking.
  *
  *   node --import tsx scripts/strategies.ts [--mutants M02,M09,M10,M14] [--strategies list,random,pct]
  *                                          [--seeds 10] [--first-seed 1] [--cap 3000] [--pct-depth 3]

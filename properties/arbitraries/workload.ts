@@ -5,7 +5,8 @@
  * combinations are reached instead of averaged away (TigerBeetle's swarm testing).
  *
  * Every run is bounded (`maxSteps`); sizes are small on purpose: most session bugs need 1–3 sessions,
- * 1–3 consumers and a few messages (harness-anchors §4.1, "Min config").
+ * 1–3 consumers and a few messages (the smallest configurations recorded for seeded-mutant suites are
+ * 1 session × 1–2 consumers × 1–2 messages).
  *
  * Reach (issue 8), each behind a toggle of its own so that it is common where it is on: topics whose
  * subscriptions mix session and plain entities; messages without a session id (rejected by a session

@@ -1,6 +1,6 @@
 /**
  * The reference specification: a small sequential model of what a Service Bus broker shows its clients,
- * written from reference/servicebus-semantics.md (rules T1–T14, §2–§11) and sharing no code with
+ * written from docs/semantics.md (rules T1–T14, §2–§11) and sharing no code with
  * models/. It is a monitor in the manner of P's spec machines and Porcupine's sequential models: it is
  * fed the run's history in the order the broker took effect — each client call as it reached the broker,
  * each answer as the broker gave it, and the broker's own timed events (a lock running out, lazy expiry)

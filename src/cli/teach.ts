@@ -22,7 +22,7 @@ import { EXIT_OK, EXIT_USAGE } from './io.ts';
 export const TEACH_FORMATS = ['text', 'mermaid', 'html'] as const;
 export type TeachFormat = (typeof TEACH_FORMATS)[number];
 
-const REFERENCE = 'reference/servicebus-semantics.md';
+const REFERENCE = 'docs/semantics.md';
 
 export function teachCommand(argv: readonly string[], io: Io): number {
   try {

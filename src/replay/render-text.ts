@@ -97,7 +97,7 @@ function explain(v: Violation, c: ChalkInstance): string[] {
   const lines = [c.red.bold(`✗ ${v.property} is violated ${where}.`)];
   if (p) {
     lines.push(`  The rule: ${p.title}.`);
-    lines.push(`  Source (reference/servicebus-semantics.md): ${p.rule}`);
+    lines.push(`  Source (docs/semantics.md): ${p.rule}`);
   }
   lines.push(`  What happened: ${v.message}`);
   return lines;

@@ -5,7 +5,7 @@
  * is exactly what a replay will see) and its decisions are replayed twice; both runs must reproduce
  * the recorded violation (same property, same sentence) with byte-identical traces and decisions. If
  * not, the harness itself is nondeterministic — a bug in sbsim, not in the system under test — and
- * nothing is written (the Shuttle-style check of harness-anchors §5.1).
+ * nothing is written (a determinism check in the style of Shuttle, https://github.com/awslabs/shuttle).
  *
  * The write is atomic: the text goes to a temporary file in the target directory, which is then linked
  * (or renamed) into place, so a reader never sees half a file and a crash leaves no partial file

@@ -1,7 +1,7 @@
 /**
  * A teaching scenario: a fixed workload and schedule (or a driver script) that shows one session rule,
  * with a title, a one-line lesson, a short narrative citing the rule in the reference
- * (reference/servicebus-semantics.md), and a function computing its documented outcome from its runs.
+ * (docs/semantics.md), and a function computing its documented outcome from its runs.
  * The outcome is what the scenario tests assert exactly, so the teaching material cannot drift from the
  * model.
  */

@@ -39,7 +39,7 @@ describe('sbsim replay', () => {
     expect(out).toMatch(/s1#1 active again after abandon, delivery count 1/);
     expect(out).toContain('✗ fifo-delivery is violated at step #11 (▶), t=10ms.');
     expect(out).toContain('The rule: A session hands out its first still-active message, in sequence order.');
-    expect(out).toMatch(/Source \(reference\/servicebus-semantics.md\): T4: /);
+    expect(out).toMatch(/Source \(docs\/semantics\.md\): T4: /);
     expect(out).toContain('Reproduced: the same violation as recorded.');
   });
 
