@@ -2,7 +2,7 @@
  * Entity configuration and the semantic switches.
  *
  * Every rule the reference marks [M] or [L] is a named switch here, with the documented default
- * (reference/servicebus-semantics.md §13). Every replay file echoes the switches in force.
+ * (docs/semantics.md §13). Every replay file echoes the switches in force.
  */
 
 /** A queue, or a subscription of a topic. */

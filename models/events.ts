@@ -11,7 +11,7 @@ import type { EntityConfig, Switches } from './config.ts';
 
 export type ActorId = string;
 
-/** The @azure/service-bus error codes the model raises (sdk-api §1.6). */
+/** The @azure/service-bus error codes the model raises (docs/semantics.md §2.7, J1). */
 export type ErrorCode =
   | 'SessionCannotBeLocked'
   | 'SessionLockLost'

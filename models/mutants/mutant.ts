@@ -27,7 +27,7 @@ export interface Overrides {
 /**
  * A deliberately wrong model: one bug, written from the semantics document, as overrides of the correct
  * machines. The property suite must catch every mutant; the unmutated model must pass the same budget
- * (harness-anchors §4.1).
+ * (the seeded-bug practice of MigratingTable and Coyote: every bug deliberate, named and switchable).
  */
 export interface Mutant {
   readonly id: string;

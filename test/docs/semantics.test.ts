@@ -108,10 +108,7 @@ const OUTSIDE = [
  */
 const OUTSIDE_ALLOWED = new Set<string>([
   'models/bugs.ts', // harness-anchors §4.1
-  'models/config.ts', // reference/servicebus-semantics.md §13
   'models/consumer.ts', // sdk-api §1.2 (now docs/semantics.md §2.4, J6)
-  'models/events.ts', // sdk-api §1.6 (now docs/semantics.md §2.7, J1)
-  'models/mutants/mutant.ts', // harness-anchors §4.1
   'models/rules.ts', // reference/servicebus-semantics.md
 ]);
 
