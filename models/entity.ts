@@ -320,7 +320,7 @@ export const entityMachine = setup({
   guards: {
     /** §8.1: a session-enabled entity (fixed at creation, §1) serves session receivers only. */
     requiresSession: ({ context }) => context.scope.config.requiresSession,
-    /** §2.3, §4: the background expiry sweep is on (`expiryTrigger: gcTick`). */
+    /** §4, §13: the optional background expiry sweep is on (`expiryTrigger: gcTick`). */
     sweepsOnTick: ({ context }) => context.scope.switches.expiryTrigger === 'gcTick',
     /** §1: a session id is at most 128 characters, on a message and on accept. */
     sessionIdTooLong: ({ event }) => (sessionIdOf(event)?.length ?? 0) > SESSION_ID_MAX_LENGTH,
