@@ -3,12 +3,18 @@
  * the dead-letter queue. In a non-session entity it also holds the messages itself, each with its own
  * peek-lock (competing consumers), for contrast with sessions.
  *
+ * The chart: region `mode` decides once, on the configuration, between `sessionful` and `plain` (§8.1:
+ * a session-enabled entity serves session receivers only, and `requiresSession` is fixed at creation);
+ * each mode handles its own operations, and the other mode's operations are one failing transition
+ * each. Region `gc` is the optional background expiry sweep (§4), the same in both modes. The
+ * dead-letter queue, and refusing session-receiver operations addressed to the entity, are the same in
+ * every state and sit on the root.
+ *
  * Rules: T1 (send: gapless increasing sequence numbers in acceptance order; no session id → rejected on
  * a queue, dead-lettered on a subscription), T3 (accept-next: only unlocked sessions with an active
  * message; times out), §8.1 (session and non-session receivers cannot be mixed). Reference §1, §2.3, §6, §8.
  */
-import { enqueueActions, setup } from 'xstate';
-import type { Bugs } from './bugs.ts';
+import { and, assertEvent, assign, emit, enqueueActions, setup } from 'xstate';
 import type { EntityConfig, Switches } from './config.ts';
 import { SESSION_ID_MAX_LENGTH } from './config.ts';
 import type {
@@ -18,13 +24,14 @@ import type {
   DeadLetterEntry,
   Effect,
   EntityEvent,
+  MessageSpec,
   ReceiveMode,
   ReplyResult,
   StoredMessage,
 } from './events.ts';
 import { nowOf } from './events.ts';
 import { enqueueStep } from './step.ts';
-import { deadLetter, expireDue, expiresAt } from './expiry.ts';
+import { deadLetter } from './expiry.ts';
 import type { Rules } from './rules.ts';
 import type { Scope } from './settlement.ts';
 import { ALREADY_SETTLED, countByState, releaseLocked, settle, take, view } from './settlement.ts';
@@ -42,12 +49,19 @@ export interface Waiter {
   readonly mode: ReceiveMode;
 }
 
+export type ParkedReceive = Waiter & { readonly max: number; readonly waitMs: number };
+
 export interface EntityContext {
   readonly self: ActorId;
   readonly scope: Scope;
   readonly nextSeq: number;
-  /** Only for seeded bug M13 (sequence numbers per session). */
+  /**
+   * Sequence numbers counted per session. The entity numbers its messages across all sessions (T1,
+   * §6), so its own transitions leave this empty.
+   */
   readonly sessionSeqs: Readonly<Record<string, number>>;
+  /** The message the last accepted send stored (numbered and stamped, T1), read by the send's later actions. */
+  readonly lastSent: StoredMessage | null;
   readonly sessions: Readonly<Record<string, SessionEntry>>;
   readonly sessionCount: number;
   readonly dlq: readonly DeadLetterEntry[];
@@ -61,23 +75,23 @@ export interface EntityContext {
   /** Non-session mode: the messages, each with its own lock. */
   readonly messages: readonly StoredMessage[];
   readonly messageLocks: number;
-  readonly parked: readonly (Waiter & { readonly max: number; readonly waitMs: number })[];
+  readonly parked: readonly ParkedReceive[];
 }
 
 export interface EntityInput {
   readonly self: ActorId;
   readonly config: EntityConfig;
   readonly switches: Switches;
-  readonly bugs: Bugs;
   readonly rules: Rules;
 }
 
 type Step = { patch: Partial<EntityContext>; fx: Effect[] };
+const NOTHING: Step = { patch: {}, fx: [] };
 
 export const sessionActorId = (entity: string, sessionId: string): ActorId => `session:${entity}/${sessionId}`;
 export const lockActorId = (entity: string, sessionId: string): ActorId => `lock:${entity}/${sessionId}`;
 
-const NO_SESSION_ID =
+export const NO_SESSION_ID =
   'The SessionId was not set on a message, and it cannot be sent to the entity. Entities that have session support enabled can only receive messages that have the SessionId set to a valid value.';
 const SESSION_ID_NULL_REASON = 'Session id is null.';
 const SESSION_ID_NULL_DESCRIPTION = "Session enabled entity doesn't allow a message whose session identifier is null.";
@@ -85,6 +99,9 @@ const SESSIONFUL_ON_PLAIN =
   'It is not possible for an entity that does not require sessions to create a sessionful message receiver.';
 const PLAIN_ON_SESSIONFUL =
   'It is not possible for an entity that requires sessions to create a non-sessionful message receiver.';
+
+// ---------------------------------------------------------------------------------------------------
+// Pure helpers: (context, event) → (patch, effects), called from the named actions below.
 
 function ok(to: ActorId, reqId: number, result: ReplyResult): Effect[] {
   return to === '' ? [] : [{ type: 'fx.send', to, event: { type: 'reply', reqId, ok: true, result } }];
@@ -112,8 +129,15 @@ function fail(ctx: EntityContext, req: ClientRequest, error: BrokerError, fact =
   return fx;
 }
 
+/** The session id a send or a named accept is about. */
+function sessionIdOf(event: EntityEvent): string | undefined {
+  if (event.type === 'req.send') return event.message.sessionId;
+  if (event.type === 'req.accept') return event.sessionId ?? undefined;
+  return undefined;
+}
+
 function ensureSession(ctx: EntityContext, sessionId: string): Step {
-  if (ctx.sessions[sessionId]) return { patch: {}, fx: [] };
+  if (ctx.sessions[sessionId]) return NOTHING;
   return {
     patch: {
       sessions: { ...ctx.sessions, [sessionId]: { active: false, locked: false, order: ctx.sessionCount } },
@@ -123,139 +147,51 @@ function ensureSession(ctx: EntityContext, sessionId: string): Step {
   };
 }
 
-function send(ctx: EntityContext, req: Extract<ClientRequest, { type: 'req.send' }>, nowMs: number): Step {
-  const { config } = ctx.scope;
-  const spec = req.message;
-  if (spec.sessionId !== undefined && spec.sessionId.length > SESSION_ID_MAX_LENGTH) {
-    return {
-      patch: {},
-      fx: fail(
-        ctx,
-        req,
-        {
-          code: 'GeneralError',
-          message: "Length of 'sessionId' property on the message cannot be greater than 128 characters.",
-        },
-        false,
-      ),
-    };
-  }
-  if (config.requiresSession && spec.sessionId === undefined && config.kind === 'queue') {
-    return {
-      // Seeded bug M33: the rejected send has already taken a sequence number.
-      patch: ctx.scope.bugs.rejectedSendConsumesSeq ? { nextSeq: ctx.nextSeq + 1 } : {},
-      fx: [
-        {
-          type: 'fx.fact',
-          fact: { kind: 'sendRejected', entity: config.name, messageId: spec.messageId, reason: NO_SESSION_ID },
-        },
-        ...fail(ctx, req, { code: 'GeneralError', message: `InvalidOperationError: ${NO_SESSION_ID}` }, false),
-      ],
-    };
-  }
-  // Seeded bug M13 numbers each session on its own instead of the entity.
-  const perSession = ctx.scope.bugs.sequencePerSession === true && spec.sessionId !== undefined;
-  const seq = perSession ? (ctx.sessionSeqs[spec.sessionId ?? ''] ?? 0) + 1 : ctx.nextSeq;
-  const sessionId = config.requiresSession ? (spec.sessionId ?? null) : null;
-  const message: StoredMessage = {
+/** The message the send being handled has just stamped (`stampMessage` runs first in every accepting send). */
+function lastSent(ctx: EntityContext): StoredMessage {
+  if (ctx.lastSent === null) throw new Error(`${ctx.self}: a send action ran before the message was stamped`);
+  return ctx.lastSent;
+}
+
+/** T1: the message as stored, numbered `seq` and stamped with its enqueue and expiry times (D2). */
+export function stamp(ctx: EntityContext, spec: MessageSpec, seq: number, nowMs: number): StoredMessage {
+  const { config, rules } = ctx.scope;
+  return {
     seq,
     messageId: spec.messageId,
-    sessionId,
+    sessionId: config.requiresSession ? (spec.sessionId ?? null) : null,
     subject: spec.subject,
     replyToSessionId: spec.replyToSessionId,
     body: spec.body,
     enqueuedAtMs: nowMs,
-    expiresAtMs:
-      // Seeded bug M36: a message's own TTL is used as is, without the entity default as ceiling.
-      ctx.scope.bugs.ttlCeilingIgnored && spec.ttlMs !== undefined
-        ? nowMs + spec.ttlMs
-        : // Seeded bug M37: the TTL is counted from time zero instead of from the enqueue time.
-          expiresAt(ctx.scope.bugs.ttlFromTimeZero ? 0 : nowMs, spec.ttlMs, config),
+    expiresAtMs: rules.messageExpiresAt(nowMs, spec.ttlMs, config),
     deliveryCount: 0,
     state: 'active',
     lockToken: null,
     deliveredUnder: null,
   };
-  const fx: Effect[] = [
-    {
-      type: 'fx.fact',
-      fact: {
-        kind: 'sent',
-        entity: config.name,
-        session: sessionId,
-        seq,
-        messageId: spec.messageId,
-        enqueuedAtMs: nowMs,
-        expiresAtMs: message.expiresAtMs,
-      },
-    },
-  ];
-  const base: Step = {
-    patch: perSession
-      ? { nextSeq: ctx.nextSeq + 1, sessionSeqs: { ...ctx.sessionSeqs, [spec.sessionId ?? '']: seq } }
-      : { nextSeq: seq + 1 },
-    fx,
-  };
-  // Seeded bug M35: the subscription stores the message as a plain one instead of dead-lettering it.
-  if (config.requiresSession && sessionId === null && !ctx.scope.bugs.sessionlessAcceptedOnSubscription) {
-    // A subscription fed by a topic dead-letters a message without a session id (§8.1).
-    // Seeded bug M34: the message is acknowledged and silently dropped instead.
-    if (!ctx.scope.bugs.sessionlessDroppedOnSubscription)
-      fx.push(
-        ...deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowMs, {
-          entity: config.name,
-          entityActor: ctx.self,
-        }),
-      );
-    fx.push(...ok(req.from, req.reqId, { kind: 'sent', seq }));
-    return base;
-  }
-  if (sessionId === null) {
-    const after = serveParked({ ...ctx, nextSeq: seq + 1, messages: [...ctx.messages, message] }, nowMs);
-    return {
-      patch: { nextSeq: seq + 1, messages: [...ctx.messages, message], ...after.patch },
-      fx: [...fx, ...after.fx, ...ok(req.from, req.reqId, { kind: 'sent', seq })],
-    };
-  }
-  const ensured = ensureSession(ctx, sessionId);
+}
+
+/** The fact of a send refused for lacking a session id (T1, §8.1). */
+export function sendRejected(ctx: EntityContext, spec: MessageSpec): Effect {
   return {
-    patch: { ...base.patch, ...ensured.patch },
-    fx: [
-      ...ensured.fx,
-      ...fx,
-      { type: 'fx.send', to: sessionActorId(config.name, sessionId), event: { type: 'session.enqueue', message } },
-      ...ok(req.from, req.reqId, { kind: 'sent', seq }),
-    ],
+    type: 'fx.fact',
+    fact: { kind: 'sendRejected', entity: ctx.scope.entity, messageId: spec.messageId, reason: NO_SESSION_ID },
   };
 }
 
+/** T3: the sessions accept-next may offer, oldest first. */
 function available(ctx: EntityContext): string[] {
+  const offered = ctx.scope.rules.offeredByAcceptNext;
   const ids = Object.keys(ctx.sessions).filter((id) => {
     const s = ctx.sessions[id];
-    return s !== undefined && s.active && (!s.locked || ctx.scope.bugs.acceptNextNotExclusive === true);
+    return s !== undefined && offered(s);
   });
   return ids.sort((a, b) => (ctx.sessions[a]?.order ?? 0) - (ctx.sessions[b]?.order ?? 0));
 }
 
-/** T3: grant an available session now (a Chooser decision), or wait for one until the timeout. */
-function acceptNext(ctx: EntityContext, waiter: Waiter, nowMs: number, queued: boolean): Step {
-  const candidates = available(ctx);
-  if (candidates.length === 0) {
-    if (queued) return { patch: {}, fx: [] };
-    const key = `${waiter.from}:${waiter.reqId}`;
-    const deadline = ctx.acceptDeadlines[key] ?? nowMs + ctx.scope.switches.acceptTimeoutMs;
-    return {
-      patch: { waiters: [...ctx.waiters, waiter], acceptDeadlines: { ...ctx.acceptDeadlines, [key]: deadline } },
-      fx: [
-        {
-          type: 'fx.timer',
-          key: `accept:${waiter.from}:${waiter.reqId}`,
-          atMs: deadline,
-          event: { type: 'entity.acceptTimeout', from: waiter.from, reqId: waiter.reqId },
-        },
-      ],
-    };
-  }
+/** T3: offer one of `candidates` (a Chooser decision unless there is one, or the order is `oldestFirst`). */
+function offer(ctx: EntityContext, waiter: Waiter, candidates: readonly string[], queued: boolean): Step {
   const waiters = ctx.waiters.filter((w) => !(w.from === waiter.from && w.reqId === waiter.reqId));
   const chosen = {
     type: 'entity.acceptNextChosen' as const,
@@ -274,27 +210,54 @@ function acceptNext(ctx: EntityContext, waiter: Waiter, nowMs: number, queued: b
   return { patch: { waiters }, fx };
 }
 
-function serveWaiters(ctx: EntityContext, nowMs: number): Step {
-  const first = ctx.waiters[0];
-  if (!first || available(ctx).length === 0) return { patch: {}, fx: [] };
-  return acceptNext(ctx, first, nowMs, true);
+/** T3: wait for a session until the operation timeout; a retry keeps the deadline of its first wait. */
+function wait(ctx: EntityContext, waiter: Waiter, nowMs: number): Step {
+  const key = `${waiter.from}:${waiter.reqId}`;
+  const deadline = ctx.acceptDeadlines[key] ?? nowMs + ctx.scope.switches.acceptTimeoutMs;
+  return {
+    patch: { waiters: [...ctx.waiters, waiter], acceptDeadlines: { ...ctx.acceptDeadlines, [key]: deadline } },
+    fx: [
+      {
+        type: 'fx.timer',
+        key: `accept:${waiter.from}:${waiter.reqId}`,
+        atMs: deadline,
+        event: { type: 'entity.acceptTimeout', from: waiter.from, reqId: waiter.reqId },
+      },
+    ],
+  };
 }
 
-// ---------------------------------------------------------------------------------------------------
+/** The session directory after a session's status report. */
+function withStatus(
+  ctx: EntityContext,
+  event: Extract<EntityEvent, { type: 'entity.status' }>,
+): Readonly<Record<string, SessionEntry>> {
+  const prev = ctx.sessions[event.sessionId];
+  return {
+    ...ctx.sessions,
+    [event.sessionId]: { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount },
+  };
+}
+
+/** T3: a status report wakes the first waiting accept-next when, after it, some session is available. */
+export function wakesWaiter(ctx: EntityContext, event: Extract<EntityEvent, { type: 'entity.status' }>): boolean {
+  return ctx.waiters.length > 0 && available({ ...ctx, sessions: withStatus(ctx, event) }).length > 0;
+}
+
 // Non-session mode: competing consumers, one peek-lock per message.
 
+/** §4: expiry is evaluated before messages are handed out, on the entity's own messages. */
 function plainExpiry(ctx: EntityContext, nowMs: number): Step {
-  if (ctx.scope.bugs.deliverExpired) return { patch: {}, fx: [] };
-  const out = expireDue(
+  const out = ctx.scope.rules.expireDue(
     ctx.messages,
     nowMs,
     { entity: ctx.scope.entity, entityActor: ctx.self, sessionWide: false },
     ctx.scope.config,
   );
-  return out.fx.length === 0 ? { patch: {}, fx: [] } : { patch: { messages: out.messages }, fx: [...out.fx] };
+  return out.fx.length === 0 ? NOTHING : { patch: { messages: out.messages }, fx: [...out.fx] };
 }
 
-function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: number): Step & { count: number } {
+function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: number): Step {
   let locks = ctx.messageLocks;
   const out = take(
     ctx.messages,
@@ -318,11 +281,12 @@ function plainTake(ctx: EntityContext, w: Waiter & { max: number }, nowMs: numbe
   fx.push(
     ...ok(w.from, w.reqId, { kind: 'received', messages: out.delivered.map((m) => view(m, ctx.scope.switches)) }),
   );
-  return { patch: { messages, messageLocks: locks }, fx, count: out.delivered.length };
+  return { patch: { messages, messageLocks: locks }, fx };
 }
 
-function serveParked(ctx: EntityContext, nowMs: number): Step {
-  if (ctx.parked.length === 0) return { patch: {}, fx: [] };
+/** Serve parked receives, oldest first, while there are active messages. */
+export function serveParked(ctx: EntityContext, nowMs: number): Step {
+  if (ctx.parked.length === 0) return NOTHING;
   // A waiting receive is a receive: expiry is evaluated first, so it never hands out an expired message (§4).
   const expired = plainExpiry(ctx, nowMs);
   let current = { ...ctx, ...expired.patch };
@@ -339,219 +303,12 @@ function serveParked(ctx: EntityContext, nowMs: number): Step {
   return { patch, fx };
 }
 
-function handle(ctx: EntityContext, event: EntityEvent): Step {
-  const nowMs = nowOf(event);
-  const { config } = ctx.scope;
-  switch (event.type) {
-    case 'req.send':
-      return send(ctx, event, nowMs);
-    case 'req.accept': {
-      if (!config.requiresSession)
-        return {
-          patch: {},
-          fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${SESSIONFUL_ON_PLAIN}` }),
-        };
-      if (event.sessionId === null)
-        return acceptNext(ctx, { from: event.from, reqId: event.reqId, mode: event.mode }, nowMs, false);
-      if (event.sessionId.length > SESSION_ID_MAX_LENGTH) {
-        return {
-          patch: {},
-          fx: fail(ctx, event, {
-            code: 'GeneralError',
-            message: 'The session id cannot be longer than 128 characters.',
-          }),
-        };
-      }
-      // A named session can be accepted before it has any message (§2.2): it exists from now on.
-      const ensured = ensureSession(ctx, event.sessionId);
-      return {
-        patch: ensured.patch,
-        fx: [...ensured.fx, { type: 'fx.send', to: sessionActorId(config.name, event.sessionId), event }],
-      };
-    }
-    case 'entity.acceptNextChosen': {
-      const sessionId = event.candidates[event.choice] ?? event.candidates[0] ?? '';
-      return {
-        patch: {},
-        fx: [
-          {
-            type: 'fx.send',
-            to: sessionActorId(config.name, sessionId),
-            event: { type: 'session.acceptNext', from: event.from, reqId: event.reqId, mode: event.mode },
-          },
-        ],
-      };
-    }
-    case 'entity.acceptNextRetry':
-      return acceptNext(ctx, { from: event.from, reqId: event.reqId, mode: event.mode }, nowMs, false);
-    case 'entity.status': {
-      const prev = ctx.sessions[event.sessionId];
-      const sessions = {
-        ...ctx.sessions,
-        [event.sessionId]: { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount },
-      };
-      const next = { ...ctx, sessions };
-      // Seeded bug M28: a session that becomes available because a message arrived does not wake accept-next.
-      const arrived = prev !== undefined && !prev.active && event.active > 0;
-      // Seeded bug M52: a session freed by close, detach, crash or lock expiry is recorded as free but does
-      // not wake accept-next; a waiter is served only by a later status change, or times out.
-      const unlocked = prev !== undefined && prev.locked && !event.locked;
-      const served =
-        (ctx.scope.bugs.acceptNextNotWokenOnArrival && arrived) ||
-        (ctx.scope.bugs.acceptNextNotWokenOnUnlock && unlocked)
-          ? { patch: {}, fx: [] }
-          : serveWaiters(next, nowMs);
-      return { patch: { sessions, ...served.patch }, fx: served.fx };
-    }
-    case 'entity.acceptTimeout': {
-      const waiters = ctx.waiters.filter((w) => !(w.from === event.from && w.reqId === event.reqId));
-      if (waiters.length === ctx.waiters.length) return { patch: {}, fx: [] };
-      const error: BrokerError = {
-        code: 'ServiceTimeout',
-        message: 'Failed to create a receiver within allocated time and retry attempts.',
-      };
-      return {
-        patch: { waiters },
-        fx: [
-          {
-            type: 'fx.fact',
-            fact: { kind: 'acceptFailed', entity: config.name, session: null, consumer: event.from, code: error.code },
-          },
-          { type: 'fx.send', to: event.from, event: { type: 'reply', reqId: event.reqId, ok: false, error } },
-        ],
-      };
-    }
-    case 'entity.deadLetter':
-      return { patch: { dlq: [...ctx.dlq, event.entry] }, fx: [] };
-    case 'entity.gcTick': {
-      const fx: Effect[] = Object.keys(ctx.sessions).map((id) => ({
-        type: 'fx.send' as const,
-        to: sessionActorId(config.name, id),
-        event: { type: 'session.gcTick' },
-      }));
-      const expired = plainExpiry(ctx, nowMs);
-      fx.push(...expired.fx, {
-        type: 'fx.timer',
-        key: 'gc',
-        atMs: nowMs + ctx.scope.switches.gcTickMs,
-        event: { type: 'entity.gcTick' },
-      });
-      return { patch: expired.patch, fx };
-    }
-    case 'req.receive': {
-      if (config.requiresSession)
-        return {
-          patch: {},
-          fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }),
-        };
-      const expired = plainExpiry(ctx, nowMs);
-      const current = { ...ctx, ...expired.patch };
-      if (countByState(current.messages, 'active') === 0 && event.waitMs > 0) {
-        return {
-          patch: {
-            ...expired.patch,
-            parked: [
-              ...ctx.parked,
-              { from: event.from, reqId: event.reqId, mode: event.mode, max: event.max, waitMs: event.waitMs },
-            ],
-          },
-          fx: [
-            ...expired.fx,
-            {
-              type: 'fx.timer',
-              key: `receive:${event.from}:${event.reqId}`,
-              atMs: nowMs + event.waitMs,
-              event: { type: 'entity.receiveTimeout', from: event.from, reqId: event.reqId },
-            },
-          ],
-        };
-      }
-      const out = plainTake(current, { from: event.from, reqId: event.reqId, mode: event.mode, max: event.max }, nowMs);
-      return { patch: { ...expired.patch, ...out.patch }, fx: [...expired.fx, ...out.fx] };
-    }
-    case 'entity.receiveTimeout': {
-      const parked = ctx.parked.filter((p) => !(p.from === event.from && p.reqId === event.reqId));
-      if (parked.length === ctx.parked.length) return { patch: {}, fx: [] };
-      return { patch: { parked }, fx: ok(event.from, event.reqId, { kind: 'received', messages: [] }) };
-    }
-    case 'req.settle': {
-      if (config.requiresSession)
-        return {
-          patch: {},
-          fx: fail(ctx, event, { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` }),
-        };
-      // A message lock is void at its deadline (D4), even before the expiry timer due then has fired.
-      const target = ctx.messages.find((m) => m.seq === event.seq);
-      if (target?.lockedUntilMs !== undefined && nowMs >= target.lockedUntilMs && target.state === 'locked')
-        return { patch: {}, fx: fail(ctx, event, { code: 'MessageLockLost', message: ALREADY_SETTLED }) };
-      const out = settle(ctx.messages, { ...event, consumer: event.from, nowMs }, ctx.scope);
-      if (out.error) return { patch: {}, fx: fail(ctx, event, out.error) };
-      const next = { ...ctx, messages: out.messages };
-      const served = serveParked(next, nowMs);
-      return {
-        patch: { messages: out.messages, ...served.patch },
-        fx: [
-          { type: 'fx.cancel', key: `mlock:${event.token}` },
-          ...out.fx,
-          ...ok(event.from, event.reqId, { kind: 'settled' }),
-          ...served.fx,
-        ],
-      };
-    }
-    case 'entity.messageLockExpire': {
-      const locked = ctx.messages.find(
-        (m) => m.seq === event.seq && m.lockToken === event.token && m.state === 'locked',
-      );
-      if (!locked) return { patch: {}, fx: [] };
-      // A message lock covers one message: `lockExpiryIncrementScope: all` is a session rule and does not apply.
-      const scope = {
-        ...ctx.scope,
-        switches: { ...ctx.scope.switches, lockExpiryIncrementScope: 'delivered' as const },
-      };
-      const out = releaseLocked(ctx.messages, event.token, 'lockExpired', nowMs, scope);
-      // Seeded bug M54: the message given back by its lock's expiry does not wake a parked receive.
-      const served = ctx.scope.bugs.parkedReceiveNotServedOnLockExpiry
-        ? { patch: {}, fx: [] }
-        : serveParked({ ...ctx, messages: out.messages }, nowMs);
-      return {
-        patch: { messages: out.messages, ...served.patch },
-        fx: [
-          {
-            type: 'fx.fact',
-            fact: { kind: 'lockExpired', entity: config.name, session: null, consumer: '', token: event.token },
-          },
-          ...out.fx,
-          ...served.fx,
-        ],
-      };
-    }
-    case 'req.peek': {
-      // Peek takes no lock and changes nothing (§11). Across the sessions of a session entity it is not modelled.
-      if (config.requiresSession)
-        return {
-          patch: {},
-          fx: fail(ctx, event, { code: 'GeneralError', message: 'peek is an operation of a session receiver.' }),
-        };
-      const messages = ctx.messages
-        .filter((m) => m.seq >= event.fromSeq)
-        .slice(0, event.max)
-        .map((m) => view(m, ctx.scope.switches, true));
-      return { patch: {}, fx: ok(event.from, event.reqId, { kind: 'peeked', messages }) };
-    }
-    case 'req.renew':
-    case 'req.getState':
-    case 'req.setState':
-    case 'req.receiveDeferred':
-    case 'req.close':
-      return {
-        patch: {},
-        fx: fail(ctx, event, {
-          code: 'GeneralError',
-          message: `${event.type.slice(4)} is an operation of a session receiver.`,
-        }),
-      };
-  }
+function settleRequest(event: Extract<EntityEvent, { type: 'req.settle' }>) {
+  return { ...event, consumer: event.from, nowMs: nowOf(event) };
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The chart
 
 export const entityMachine = setup({
   types: {
@@ -560,18 +317,340 @@ export const entityMachine = setup({
     input: {} as EntityInput,
     emitted: {} as Effect,
   },
+  guards: {
+    /** §8.1: a session-enabled entity (fixed at creation, §1) serves session receivers only. */
+    requiresSession: ({ context }) => context.scope.config.requiresSession,
+    /** §4, §13: the optional background expiry sweep is on (`expiryTrigger: gcTick`). */
+    sweepsOnTick: ({ context }) => context.scope.switches.expiryTrigger === 'gcTick',
+    /** §1: a session id is at most 128 characters, on a message and on accept. */
+    sessionIdTooLong: ({ event }) => (sessionIdOf(event)?.length ?? 0) > SESSION_ID_MAX_LENGTH,
+    /** T1, §8.1: a session-enabled queue rejects a message without a session id. */
+    lacksSessionIdOnQueue: ({ context, event }) => {
+      assertEvent(event, 'req.send');
+      return event.message.sessionId === undefined && context.scope.config.kind === 'queue';
+    },
+    /** T1, §8.1: a message without a session id (on a subscription, fed by a topic). */
+    lacksSessionId: ({ event }) => {
+      assertEvent(event, 'req.send');
+      return event.message.sessionId === undefined;
+    },
+    /** T3: accept-next names no session. */
+    isAcceptNext: ({ event }) => {
+      assertEvent(event, 'req.accept');
+      return event.sessionId === null;
+    },
+    /** T3: some session is unlocked and has an active message. */
+    sessionAvailable: ({ context }) => available(context).length > 0,
+    /** T3: after this status report a session is available for the first waiting accept-next. */
+    wakesWaiter: ({ context, event }) => {
+      assertEvent(event, 'entity.status');
+      return wakesWaiter(context, event);
+    },
+    /** T3: the accept-next is still waiting (not served since its timer was set). */
+    stillWaiting: ({ context, event }) => {
+      assertEvent(event, 'entity.acceptTimeout');
+      return context.waiters.some((w) => w.from === event.from && w.reqId === event.reqId);
+    },
+    /** §3.1: no active message (once what is due has expired, §4) and the receive may wait. */
+    mustWaitForMessage: ({ context, event }) => {
+      assertEvent(event, 'req.receive');
+      if (event.waitMs <= 0) return false;
+      return countByState({ ...context, ...plainExpiry(context, nowOf(event)).patch }.messages, 'active') === 0;
+    },
+    /** The receive is still parked (not served since its timer was set). */
+    stillParked: ({ context, event }) => {
+      assertEvent(event, 'entity.receiveTimeout');
+      return context.parked.some((p) => p.from === event.from && p.reqId === event.reqId);
+    },
+    /** D4: a message lock is void at its deadline, even before the expiry timer due then has fired. */
+    messageLockLapsed: ({ context, event }) => {
+      assertEvent(event, 'req.settle');
+      const target = context.messages.find((m) => m.seq === event.seq);
+      return target?.lockedUntilMs !== undefined && nowOf(event) >= target.lockedUntilMs && target.state === 'locked';
+    },
+    /** T5–T8: the message is not locked under the caller's token. */
+    notLockedByCaller: ({ context, event }) => {
+      assertEvent(event, 'req.settle');
+      return settle(context.messages, settleRequest(event), context.scope).error !== undefined;
+    },
+    /** D4: the expiring message lock still holds its message. */
+    messageLockHeld: ({ context, event }) => {
+      assertEvent(event, 'entity.messageLockExpire');
+      return context.messages.some((m) => m.seq === event.seq && m.lockToken === event.token && m.state === 'locked');
+    },
+  },
   actions: {
-    apply: enqueueActions(({ context, event, enqueue }) => {
-      enqueueStep(enqueue, handle(context, event));
+    /** §4: arm the next background sweep. */
+    armSweep: emit(({ context, event }) => ({
+      type: 'fx.timer' as const,
+      key: 'gc',
+      atMs: nowOf(event) + context.scope.switches.gcTickMs,
+      event: { type: 'entity.gcTick' as const },
+    })),
+    /** §4: every session sweeps its own expired messages. */
+    sweepSessions: enqueueActions(({ context, enqueue }) => {
+      for (const id of Object.keys(context.sessions))
+        enqueue.emit({
+          type: 'fx.send',
+          to: sessionActorId(context.scope.entity, id),
+          event: { type: 'session.gcTick' },
+        });
     }),
-    startGc: enqueueActions(({ context, enqueue }) => {
-      if (context.scope.switches.expiryTrigger !== 'gcTick') return;
+    /** §4, T14: expire what is due among the entity's own messages. */
+    expireDueMessages: enqueueActions(({ context, event, enqueue }) => {
+      enqueueStep(enqueue, plainExpiry(context, nowOf(event)));
+    }),
+    /** §3.5: a dead-lettered message joins the entity's dead-letter queue. */
+    recordDeadLetter: assign(({ context, event }) => {
+      assertEvent(event, 'entity.deadLetter');
+      return { dlq: [...context.dlq, event.entry] };
+    }),
+
+    // Send (T1)
+    /** §1: a session id longer than 128 characters is refused by the client library (no broker fact). */
+    refuseLongSessionIdOnSend: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.send');
+      const message = "Length of 'sessionId' property on the message cannot be greater than 128 characters.";
+      for (const fx of fail(context, event, { code: 'GeneralError', message }, false)) enqueue.emit(fx);
+    }),
+    /** T1, §8.1: the rejected send, as a fact. */
+    reportSendRejected: emit(({ context, event }) => {
+      assertEvent(event, 'req.send');
+      return sendRejected(context, event.message);
+    }),
+    /** T1, §8.1: the sender is told `InvalidOperationException`. */
+    refuseSessionlessSend: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.send');
+      const error: BrokerError = { code: 'GeneralError', message: `InvalidOperationError: ${NO_SESSION_ID}` };
+      for (const fx of fail(context, event, error, false)) enqueue.emit(fx);
+    }),
+    /** T1, §6: the message takes the entity's next sequence number, gapless and increasing. */
+    stampMessage: assign(({ context, event }) => {
+      assertEvent(event, 'req.send');
+      const seq = context.nextSeq;
+      return { nextSeq: seq + 1, lastSent: stamp(context, event.message, seq, nowOf(event)) };
+    }),
+    /** §2.1: a session exists from its first message, or its first named accept. */
+    registerSession: enqueueActions(({ context, event, enqueue }) => {
+      const sessionId = sessionIdOf(event);
+      if (sessionId !== undefined) enqueueStep(enqueue, ensureSession(context, sessionId));
+    }),
+    /** T1: the accepted message, as a fact. */
+    reportSent: emit(({ context }) => {
+      const m = lastSent(context);
+      return {
+        type: 'fx.fact' as const,
+        fact: {
+          kind: 'sent' as const,
+          entity: context.scope.entity,
+          session: m.sessionId,
+          seq: m.seq,
+          messageId: m.messageId,
+          enqueuedAtMs: m.enqueuedAtMs,
+          expiresAtMs: m.expiresAtMs,
+        },
+      };
+    }),
+    /** T1: the message joins its session, in sequence order. */
+    enqueueInSession: emit(({ context }) => {
+      const message = lastSent(context);
+      return {
+        type: 'fx.send' as const,
+        to: sessionActorId(context.scope.entity, message.sessionId ?? ''),
+        event: { type: 'session.enqueue' as const, message },
+      };
+    }),
+    /** T1, §8.1: a subscription dead-letters a message without a session id with `Session id is null.`. */
+    deadLetterSessionless: enqueueActions(({ context, event, enqueue }) => {
+      const message = lastSent(context);
+      const scope = { entity: context.scope.entity, entityActor: context.self };
+      for (const fx of deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowOf(event), scope))
+        enqueue.emit(fx);
+    }),
+    /** Non-session mode: the entity keeps the message itself. */
+    storeMessage: assign(({ context }) => ({ messages: [...context.messages, lastSent(context)] })),
+    /** T1: the sender is told the sequence number. */
+    acknowledgeSend: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.send');
+      for (const fx of ok(event.from, event.reqId, { kind: 'sent', seq: context.lastSent?.seq ?? null }))
+        enqueue.emit(fx);
+    }),
+
+    // Sessions (T2, T3)
+    /** §1: a session id longer than 128 characters cannot be accepted. */
+    refuseLongSessionIdOnAccept: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.accept');
+      const error: BrokerError = {
+        code: 'GeneralError',
+        message: 'The session id cannot be longer than 128 characters.',
+      };
+      for (const fx of fail(context, event, error)) enqueue.emit(fx);
+    }),
+    /** T2, §2.2: a named accept is the session's to decide (its lock is exclusive). */
+    routeAccept: emit(({ context, event }) => {
+      assertEvent(event, 'req.accept');
+      return { type: 'fx.send' as const, to: sessionActorId(context.scope.entity, event.sessionId ?? ''), event };
+    }),
+    /** T3: offer an available session to the accept-next. */
+    offerSession: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['req.accept', 'entity.acceptNextRetry']);
+      const waiter = { from: event.from, reqId: event.reqId, mode: event.mode };
+      enqueueStep(enqueue, offer(context, waiter, available(context), false));
+    }),
+    /** T3: no session is available: wait for one until the operation timeout. */
+    waitForSession: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['req.accept', 'entity.acceptNextRetry']);
+      enqueueStep(enqueue, wait(context, { from: event.from, reqId: event.reqId, mode: event.mode }, nowOf(event)));
+    }),
+    /** T3: the chosen session tries to lock itself for the accept-next (it retries here if it cannot). */
+    routeAcceptNext: emit(({ context, event }) => {
+      assertEvent(event, 'entity.acceptNextChosen');
+      const sessionId = event.candidates[event.choice] ?? event.candidates[0] ?? '';
+      return {
+        type: 'fx.send' as const,
+        to: sessionActorId(context.scope.entity, sessionId),
+        event: { type: 'session.acceptNext' as const, from: event.from, reqId: event.reqId, mode: event.mode },
+      };
+    }),
+    /** T3: record whether a session has active messages and whether it is locked. */
+    recordStatus: assign(({ context, event }) => {
+      assertEvent(event, 'entity.status');
+      return { sessions: withStatus(context, event) };
+    }),
+    /** T3: the first waiting accept-next is offered an available session. */
+    serveWaiter: enqueueActions(({ context, enqueue }) => {
+      const first = context.waiters[0];
+      if (first) enqueueStep(enqueue, offer(context, first, available(context), true));
+    }),
+    /** T3: the accept-next stops waiting. */
+    stopWaiting: assign(({ context, event }) => {
+      assertEvent(event, 'entity.acceptTimeout');
+      return { waiters: context.waiters.filter((w) => !(w.from === event.from && w.reqId === event.reqId)) };
+    }),
+    /** T3: no session became available in time: `ServiceTimeout`. */
+    failAcceptTimeout: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'entity.acceptTimeout');
+      const error: BrokerError = {
+        code: 'ServiceTimeout',
+        message: 'Failed to create a receiver within allocated time and retry attempts.',
+      };
+      enqueue.emit({
+        type: 'fx.fact',
+        fact: {
+          kind: 'acceptFailed',
+          entity: context.scope.entity,
+          session: null,
+          consumer: event.from,
+          code: error.code,
+        },
+      });
+      enqueue.emit({ type: 'fx.send', to: event.from, event: { type: 'reply', reqId: event.reqId, ok: false, error } });
+    }),
+
+    // Non-session receivers (message locks)
+    /** §3.1: the receive waits for a message until its wait time. */
+    parkReceive: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.receive');
+      const { from, reqId, mode, max, waitMs } = event;
+      enqueue.assign({ parked: [...context.parked, { from, reqId, mode, max, waitMs }] });
       enqueue.emit({
         type: 'fx.timer',
-        key: 'gc',
-        atMs: context.scope.switches.gcTickMs,
-        event: { type: 'entity.gcTick' },
+        key: `receive:${from}:${reqId}`,
+        atMs: nowOf(event) + waitMs,
+        event: { type: 'entity.receiveTimeout', from, reqId },
       });
+    }),
+    /** T4, T4' for message locks: hand out the first active messages, each under its own lock until now + LD. */
+    deliverMessages: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.receive');
+      const { from, reqId, mode, max } = event;
+      enqueueStep(enqueue, plainTake(context, { from, reqId, mode, max }, nowOf(event)));
+    }),
+    /** §3.1: the wait time passed with no message: the receive returns empty. */
+    unparkEmpty: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'entity.receiveTimeout');
+      enqueue.assign({ parked: context.parked.filter((p) => !(p.from === event.from && p.reqId === event.reqId)) });
+      for (const fx of ok(event.from, event.reqId, { kind: 'received', messages: [] })) enqueue.emit(fx);
+    }),
+    /** Parked receives are served, oldest first, while there are active messages. */
+    serveParked: enqueueActions(({ context, event, enqueue }) => {
+      enqueueStep(enqueue, serveParked(context, nowOf(event)));
+    }),
+    /** T5–T8: a lost message lock: `MessageLockLost`. */
+    failMessageLockLost: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.settle');
+      for (const fx of fail(context, event, { code: 'MessageLockLost', message: ALREADY_SETTLED })) enqueue.emit(fx);
+    }),
+    /** T5–T8: settle the message under its lock (its lock timer goes). */
+    settleMessage: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.settle');
+      const out = settle(context.messages, settleRequest(event), context.scope);
+      enqueue.assign({ messages: out.messages });
+      enqueue.emit({ type: 'fx.cancel', key: `mlock:${event.token}` });
+      for (const fx of out.fx) enqueue.emit(fx);
+    }),
+    /** T5–T8: the settler is told. */
+    acknowledgeSettle: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'req.settle');
+      for (const fx of ok(event.from, event.reqId, { kind: 'settled' })) enqueue.emit(fx);
+    }),
+    /** D4: the message lock expired, as a fact. */
+    reportMessageLockExpired: emit(({ context, event }) => {
+      assertEvent(event, 'entity.messageLockExpire');
+      return {
+        type: 'fx.fact' as const,
+        fact: {
+          kind: 'lockExpired' as const,
+          entity: context.scope.entity,
+          session: null,
+          consumer: '',
+          token: event.token,
+        },
+      };
+    }),
+    /** T11 for one message: it is active again with its count raised (or expires, or is dead-lettered). */
+    returnMessage: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'entity.messageLockExpire');
+      // A message lock covers one message: `lockExpiryIncrementScope: all` is a session rule and does not apply.
+      const scope = {
+        ...context.scope,
+        switches: { ...context.scope.switches, lockExpiryIncrementScope: 'delivered' as const },
+      };
+      const out = releaseLocked(context.messages, event.token, 'lockExpired', nowOf(event), scope);
+      enqueue.assign({ messages: out.messages });
+      for (const fx of out.fx) enqueue.emit(fx);
+    }),
+    /** §11: peek takes no lock and changes nothing. */
+    replyPeeked: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.peek');
+      const messages = context.messages
+        .filter((m) => m.seq >= event.fromSeq)
+        .slice(0, event.max)
+        .map((m) => view(m, context.scope.switches, true));
+      for (const fx of ok(event.from, event.reqId, { kind: 'peeked', messages })) enqueue.emit(fx);
+    }),
+
+    // Wrong-mode and wrong-receiver operations (§8.1)
+    /** §8.1: a session receiver on an entity without sessions fails. */
+    refuseSessionReceiver: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.accept');
+      const error: BrokerError = { code: 'GeneralError', message: `InvalidOperationError: ${SESSIONFUL_ON_PLAIN}` };
+      for (const fx of fail(context, event, error)) enqueue.emit(fx);
+    }),
+    /** §8.1: a non-session receiver on a session-enabled entity fails on first use. */
+    refusePlainReceiver: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['req.receive', 'req.settle']);
+      const error: BrokerError = { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` };
+      for (const fx of fail(context, event, error)) enqueue.emit(fx);
+    }),
+    /** §2, §5: renew, session state, deferred fetch, close (and peek of a session entity) belong to a session receiver. */
+    refuseSessionReceiverOp: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, ['req.renew', 'req.getState', 'req.setState', 'req.receiveDeferred', 'req.close', 'req.peek']);
+      const error: BrokerError = {
+        code: 'GeneralError',
+        message: `${event.type.slice(4)} is an operation of a session receiver.`,
+      };
+      for (const fx of fail(context, event, error)) enqueue.emit(fx);
     }),
   },
 }).createMachine({
@@ -583,11 +662,12 @@ export const entityMachine = setup({
       entityActor: input.self,
       config: input.config,
       switches: input.switches,
-      bugs: input.bugs,
+      bugs: {},
       rules: input.rules,
     },
     nextSeq: 1,
     sessionSeqs: {},
+    lastSent: null,
     sessions: {},
     sessionCount: 0,
     dlq: [],
@@ -597,11 +677,94 @@ export const entityMachine = setup({
     messageLocks: 0,
     parked: [],
   }),
-  initial: 'open',
+  type: 'parallel',
+  on: {
+    'entity.deadLetter': { actions: 'recordDeadLetter' },
+    'req.renew': { actions: 'refuseSessionReceiverOp' },
+    'req.getState': { actions: 'refuseSessionReceiverOp' },
+    'req.setState': { actions: 'refuseSessionReceiverOp' },
+    'req.receiveDeferred': { actions: 'refuseSessionReceiverOp' },
+    'req.close': { actions: 'refuseSessionReceiverOp' },
+  },
   states: {
-    open: {
-      entry: 'startGc',
-      on: { '*': { actions: 'apply' } },
+    mode: {
+      initial: 'init',
+      states: {
+        init: {
+          always: [{ guard: 'requiresSession', target: 'sessionful' }, { target: 'plain' }],
+        },
+        sessionful: {
+          on: {
+            'req.send': [
+              { guard: 'sessionIdTooLong', actions: 'refuseLongSessionIdOnSend' },
+              { guard: 'lacksSessionIdOnQueue', actions: ['reportSendRejected', 'refuseSessionlessSend'] },
+              {
+                guard: 'lacksSessionId',
+                actions: ['stampMessage', 'reportSent', 'deadLetterSessionless', 'acknowledgeSend'],
+              },
+              { actions: ['stampMessage', 'registerSession', 'reportSent', 'enqueueInSession', 'acknowledgeSend'] },
+            ],
+            'req.accept': [
+              { guard: and(['isAcceptNext', 'sessionAvailable']), actions: 'offerSession' },
+              { guard: 'isAcceptNext', actions: 'waitForSession' },
+              { guard: 'sessionIdTooLong', actions: 'refuseLongSessionIdOnAccept' },
+              { actions: ['registerSession', 'routeAccept'] },
+            ],
+            'entity.acceptNextRetry': [
+              { guard: 'sessionAvailable', actions: 'offerSession' },
+              { actions: 'waitForSession' },
+            ],
+            'entity.acceptNextChosen': { actions: 'routeAcceptNext' },
+            'entity.status': [
+              { guard: 'wakesWaiter', actions: ['recordStatus', 'serveWaiter'] },
+              { actions: 'recordStatus' },
+            ],
+            'entity.acceptTimeout': { guard: 'stillWaiting', actions: ['stopWaiting', 'failAcceptTimeout'] },
+            'req.receive': { actions: 'refusePlainReceiver' },
+            'req.settle': { actions: 'refusePlainReceiver' },
+            'req.peek': { actions: 'refuseSessionReceiverOp' },
+          },
+        },
+        plain: {
+          on: {
+            'req.send': [
+              { guard: 'sessionIdTooLong', actions: 'refuseLongSessionIdOnSend' },
+              { actions: ['stampMessage', 'reportSent', 'storeMessage', 'serveParked', 'acknowledgeSend'] },
+            ],
+            'req.receive': [
+              { guard: 'mustWaitForMessage', actions: ['expireDueMessages', 'parkReceive'] },
+              { actions: ['expireDueMessages', 'deliverMessages'] },
+            ],
+            'entity.receiveTimeout': { guard: 'stillParked', actions: 'unparkEmpty' },
+            'req.settle': [
+              { guard: 'messageLockLapsed', actions: 'failMessageLockLost' },
+              { guard: 'notLockedByCaller', actions: 'failMessageLockLost' },
+              { actions: ['settleMessage', 'acknowledgeSettle', 'serveParked'] },
+            ],
+            'entity.messageLockExpire': {
+              guard: 'messageLockHeld',
+              actions: ['reportMessageLockExpired', 'returnMessage', 'serveParked'],
+            },
+            'req.peek': { actions: 'replyPeeked' },
+            'req.accept': { actions: 'refuseSessionReceiver' },
+          },
+        },
+      },
+    },
+    gc: {
+      initial: 'init',
+      states: {
+        init: {
+          always: [{ guard: 'sweepsOnTick', target: 'sweeping' }, { target: 'off' }],
+        },
+        off: {},
+        sweeping: {
+          entry: 'armSweep',
+          on: {
+            'entity.gcTick': { actions: ['sweepSessions', 'expireDueMessages', 'armSweep'] },
+          },
+        },
+      },
     },
   },
 });

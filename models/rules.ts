@@ -8,6 +8,7 @@
  */
 import type { EntityConfig, Switches } from './config.ts';
 import type { ReleaseCause, SettleAction, StoredMessage } from './events.ts';
+import { expireDue, expiresAt } from './expiry.ts';
 
 export interface Rules {
   /** T4: a receive hands out active messages only; deferred ones wait for `receiveDeferred` (T9). */
@@ -38,6 +39,16 @@ export interface Rules {
   ) => readonly StoredMessage[];
   /** T7: defer raises the count only when `deferCountsAsAttempt` says so. */
   readonly deferIncrement: (switches: Switches) => number;
+
+  // -------------------------------------------------------------------------------------------------
+  // Entity rules: numbering, expiry stamps, accept-next candidates (models/entity.ts).
+
+  /** D2, §4: a message expires at enqueue time + its TTL, with the entity default as ceiling. */
+  readonly messageExpiresAt: (enqueuedAtMs: number, ttlMs: number | undefined, config: EntityConfig) => number | null;
+  /** §4, T14: what is due expires before messages are handed out (dropped or dead-lettered); locked ones are protected. */
+  readonly expireDue: typeof expireDue;
+  /** T3: accept-next offers only an unlocked session with an active message. */
+  readonly offeredByAcceptNext: (session: { readonly active: boolean; readonly locked: boolean }) => boolean;
 }
 
 function keepPlace(messages: readonly StoredMessage[], index: number, back: StoredMessage): StoredMessage[] {
@@ -59,6 +70,12 @@ export const RULES: Rules = Object.freeze({
   abandonChecksMaxDelivery: true,
   abandonPlacement: keepPlace,
   deferIncrement: (switches: Switches) => (switches.deferCountsAsAttempt ? 1 : 0),
+
+  // Entity rules
+  messageExpiresAt: expiresAt,
+  expireDue,
+  offeredByAcceptNext: (session: { readonly active: boolean; readonly locked: boolean }) =>
+    session.active && !session.locked,
 });
 
 /** The correct rules with a mutant's swaps applied. */

@@ -6,7 +6,10 @@ export const m07: Mutant = {
   slug: 'deliver-expired',
   description: 'TTL is never checked at delivery: an expired message is handed out.',
   bugs: { deliverExpired: true },
-  overrides: {},
+  overrides: {
+    // The entity part: nothing ever expires (the session part is still a flag, above).
+    rules: { expireDue: (messages) => ({ messages, fx: [] }) },
+  },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

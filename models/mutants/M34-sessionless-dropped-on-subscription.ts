@@ -6,8 +6,14 @@ export const m34: Mutant = {
   slug: 'sessionless-dropped-on-subscription',
   description:
     "A message without a session id reaching a session-enabled subscription is acknowledged and silently dropped instead of dead-lettered with 'Session id is null.'.",
-  bugs: { sessionlessDroppedOnSubscription: true },
-  overrides: {},
+  overrides: {
+    entity: {
+      actions: {
+        // Acknowledged, numbered, and then neither stored nor dead-lettered.
+        deadLetterSessionless: () => {},
+      },
+    },
+  },
   expectedProperty: 'conservation',
   minimalConfig: '1 × 0 × 1',
 };

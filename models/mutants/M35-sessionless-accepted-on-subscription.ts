@@ -1,3 +1,4 @@
+import { assign } from 'xstate';
 import type { Mutant } from './mutant.ts';
 
 /** M35: A message without a session id reaching a session-enabled subscription is stored as a plain message (unreachable by session receivers) instead of dead-lettered. */
@@ -6,8 +7,16 @@ export const m35: Mutant = {
   slug: 'sessionless-accepted-on-subscription',
   description:
     'A message without a session id reaching a session-enabled subscription is stored as a plain message (unreachable by session receivers) instead of dead-lettered.',
-  bugs: { sessionlessAcceptedOnSubscription: true },
-  overrides: {},
+  overrides: {
+    entity: {
+      actions: {
+        // Kept among the entity's own messages, where no session receiver ever looks.
+        deadLetterSessionless: assign(({ context }) => ({
+          messages: context.lastSent ? [...context.messages, context.lastSent] : context.messages,
+        })),
+      },
+    },
+  },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 0 × 1',
 };

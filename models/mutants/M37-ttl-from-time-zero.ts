@@ -1,3 +1,4 @@
+import { expiresAt } from '../expiry.ts';
 import type { Mutant } from './mutant.ts';
 
 /** M37: Expiry is computed from time zero instead of the enqueue time, so a message sent later expires too early. */
@@ -6,8 +7,9 @@ export const m37: Mutant = {
   slug: 'ttl-from-time-zero',
   description:
     'Expiry is computed from time zero instead of the enqueue time, so a message sent later expires too early.',
-  bugs: { ttlFromTimeZero: true },
-  overrides: {},
+  overrides: {
+    rules: { messageExpiresAt: (_now, ttlMs, config) => expiresAt(0, ttlMs, config) },
+  },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };
