@@ -7,17 +7,23 @@
  *
  * The consumer only knows what the broker tells it: it learns of a lost lock when an operation fails
  * with SessionLockLost (§2.5), as the SDK does.
+ *
+ * The chart: `idle → accepting → holding → closing → accepting | done`, `crashed` from anywhere. While
+ * `holding`, two regions run side by side: `receiver` (`ready ⇄ receiving`: one receive in flight at a
+ * time, each received message handled on its own timer) and `renewal` (`off | scheduled ⇄ renewing`).
+ * A lost lock (§2.5) sends it back to `accepting`; a named session refused with SessionCannotBeLocked
+ * (§2.2) waits in `accepting.backingOff` while retries are left. Replies are told apart by the request
+ * they answer (the `answered` / `refused` guards); a reply to a request of an earlier session is stale.
  */
-import { enqueueActions, setup } from 'xstate';
+import { and, assertEvent, enqueueActions, raise, setup } from 'xstate';
 import type {
   ActorId,
-  BrokerError,
   ClientRequest,
   ConsumerEvent,
   Effect,
   ReceivedMessage,
   ReceiveMode,
-  ReplyResult,
+  ReleaseCause,
 } from './events.ts';
 import { nowOf } from './events.ts';
 import { enqueueStep } from './step.ts';
@@ -115,11 +121,10 @@ export function withConsumerDefaults(partial: Partial<ConsumerSpec> & { id: stri
   return { ...CONSUMER_DEFAULTS, ...partial };
 }
 
-type Phase = 'idle' | 'accepting' | 'holding' | 'closing' | 'done' | 'crashed';
+type Op = 'accept' | 'receive' | 'settle' | 'renew' | 'close' | 'getState' | 'setState' | 'fetchDeferred' | 'probe';
 
 interface Pending {
-  readonly op:
-    'accept' | 'receive' | 'settle' | 'renew' | 'close' | 'getState' | 'setState' | 'fetchDeferred' | 'probe';
+  readonly op: Op;
   readonly epoch: number;
   readonly seq?: number;
   readonly probe?: ProbeKind;
@@ -147,13 +152,13 @@ export const PROBE_KINDS: readonly ProbeKind[] = [
   'receiveDeferred',
 ];
 
+/** The consumer's data. Where it is in its life (accepting, holding, …) is the chart's state, not a field. */
 export interface ConsumerContext {
   readonly self: ActorId;
   readonly spec: ConsumerSpec;
   readonly entityActor: ActorId;
   /** Whether the entity requires sessions (a session receiver) or not (a plain receiver). */
   readonly sessionful: boolean;
-  readonly phase: Phase;
   readonly reqId: number;
   readonly pending: Readonly<Record<number, Pending>>;
   /** Counts sessions accepted; replies from an earlier session's epoch are stale and ignored. */
@@ -164,7 +169,6 @@ export interface ConsumerContext {
   readonly lockedUntilMs: number;
   readonly acceptedAtMs: number;
   readonly inflight: Readonly<Record<number, InFlight>>;
-  readonly receiving: boolean;
   readonly named: readonly string[];
   readonly retries: number;
   readonly lastCheckpoint: string | null;
@@ -185,6 +189,12 @@ export interface ConsumerInput {
   readonly sessionActorFor: (sessionId: string) => ActorId;
 }
 
+/** Raised by the consumer itself when a handler slot may have come free: ask for more if nothing is asked. */
+interface PumpEvent {
+  readonly type: 'consumer.pump';
+}
+type Event = ConsumerEvent | PumpEvent;
+
 type Patch = { -readonly [K in keyof ConsumerContext]?: ConsumerContext[K] };
 interface Step {
   patch: Patch;
@@ -193,6 +203,9 @@ interface Step {
 
 const RENEW_KEY = 'renew';
 const PROBE_KEY = 'probe';
+
+// ---------------------------------------------------------------------------------------------------
+// Pure helpers: what a named action computes. Each returns a patch and the effects, in order.
 
 /** A deadline the consumer knows of: its session lock's, the end of its auto-renewal window, a message's TTL. */
 type Deadline = 'lockedUntil' | 'windowEnd' | 'expiresAt';
@@ -272,69 +285,53 @@ function fact(f: Extract<Effect, { type: 'fx.fact' }>['fact']): Effect {
   return { type: 'fx.fact', fact: f };
 }
 
-function beginAccept(ctx: ConsumerContext): Step {
-  const patch: Patch = {
-    phase: 'accepting',
-    sessionId: null,
-    sessionActor: null,
-    token: null,
-    inflight: {},
-    receiving: false,
-  };
-  if (!ctx.sessionful) {
-    // A plain receiver needs no session: it receives from the entity straight away.
-    const holding = { ...ctx, ...patch, phase: 'holding' as const, epoch: ctx.epoch + 1 };
-    const pump = pumpReceive(holding, { phase: 'holding', epoch: ctx.epoch + 1, inflight: {}, receiving: false });
-    return pump;
-  }
-  const limit = ctx.spec.maxSessions;
-  if (limit !== null && ctx.epoch >= limit) return { patch: { ...patch, phase: 'done' }, fx: [cancelRenew()] };
-  let sessionId: string | null = null;
-  if (ctx.spec.sessions !== 'next') {
-    const [first, ...rest] = ctx.named;
-    if (first === undefined) return { patch: { ...patch, phase: 'done' }, fx: [cancelRenew()] };
-    sessionId = first;
-    patch.named = rest;
-  }
-  const fx = [
-    request(
-      ctx,
-      ctx.entityActor,
-      { type: 'req.accept', sessionId, mode: ctx.spec.receiveMode },
-      { op: 'accept' },
-      patch,
-    ),
-  ];
-  return { patch, fx };
+const none = (): Step => ({ patch: {}, fx: [] });
+
+/** How a reply relates to what the consumer asked: the request it answers, and whether it still counts. */
+type Answer =
+  | { readonly kind: 'probe'; readonly p: Pending }
+  | { readonly kind: 'stale' }
+  | { readonly kind: 'lockLost' }
+  | { readonly kind: 'answered' | 'refused'; readonly p: Pending };
+
+function answerOf(ctx: ConsumerContext, event: Event): Answer | null {
+  if (event.type !== 'reply') return null;
+  const p = ctx.pending[event.reqId];
+  if (!p) return null;
+  if (p.op === 'probe') return { kind: 'probe', p };
+  // An accept opens the next epoch, so its own answer is never stale.
+  if (p.epoch !== ctx.epoch && p.op !== 'accept') return { kind: 'stale' };
+  if (event.ok) return { kind: 'answered', p };
+  // Accept and close failures have their own handling; any other operation refused with SessionLockLost
+  // means the session is gone (§2.5).
+  if (p.op !== 'accept' && p.op !== 'close' && event.error.code === 'SessionLockLost') return { kind: 'lockLost' };
+  return { kind: 'refused', p };
 }
 
-function cancelRenew(): Effect {
-  return { type: 'fx.cancel', key: RENEW_KEY };
+/** The request a reply answers (the actions run before the reply's request is forgotten). */
+function pendingOf(ctx: ConsumerContext, event: Event): Pending | undefined {
+  return event.type === 'reply' ? ctx.pending[event.reqId] : undefined;
 }
 
-/** Ask for more messages when nothing is being received and a handler slot is free. */
-function pumpReceive(ctx: ConsumerContext, patch: Patch): Step {
-  const c = { ...ctx, ...patch };
-  const busy = Object.keys(c.inflight).length;
-  if (c.phase !== 'holding' || c.receiving || busy >= c.spec.concurrency) return { patch, fx: [] };
-  const max = Math.min(c.spec.batch, c.spec.concurrency - busy);
-  const to = c.sessionful ? (c.sessionActor ?? '') : c.entityActor;
-  const fx = [
-    request(
-      c,
-      to,
-      { type: 'req.receive', token: c.token, max, waitMs: c.spec.receiveWaitMs, mode: c.spec.receiveMode },
-      { op: 'receive' },
-      patch,
-    ),
-  ];
-  patch.receiving = true;
-  return { patch, fx };
+function messagesOf(event: Event): readonly ReceivedMessage[] {
+  return event.type === 'reply' && event.ok && event.result.kind === 'received' ? event.result.messages : [];
+}
+
+/** What `armRenewal` would set for a session accepted at `acceptedAtMs` and locked until `lockedUntilMs`. */
+function plansRenewal(ctx: ConsumerContext, acceptedAtMs: number, lockedUntilMs: number, nowMs: number): boolean {
+  const r = ctx.spec.renewal;
+  if (ctx.spec.receiveMode !== 'peekLock' || !ctx.sessionful) return false;
+  if (r.kind === 'manual') return true;
+  if (r.kind === 'auto' && r.maxDurationMs > 0) {
+    const windowEnd = acceptedAtMs + r.maxDurationMs;
+    return nowMs < windowEnd && lockedUntilMs < windowEnd;
+  }
+  return false;
 }
 
 function armRenewal(ctx: ConsumerContext, nowMs: number): Effect[] {
+  if (!plansRenewal(ctx, ctx.acceptedAtMs, ctx.lockedUntilMs, nowMs)) return [];
   const r = ctx.spec.renewal;
-  if (ctx.spec.receiveMode !== 'peekLock' || !ctx.sessionful) return [];
   if (r.kind === 'manual') {
     const every = { labels: ['every'], times: [nowMs + r.everyMs] };
     // The last millisecond of the lock, and the instant it expires (T10: a lost lock cannot be renewed).
@@ -345,19 +342,14 @@ function armRenewal(ctx: ConsumerContext, nowMs: number): Effect[] {
       return [chooseTiming(ctx, 'renew', 0, every)];
     return [{ type: 'fx.timer', key: RENEW_KEY, atMs: nowMs + r.everyMs, event: { type: 'consumer.renewTick' } }];
   }
-  if (r.kind === 'auto' && r.maxDurationMs > 0) {
-    const windowEnd = ctx.acceptedAtMs + r.maxDurationMs;
-    if (nowMs >= windowEnd || ctx.lockedUntilMs >= windowEnd) return [];
-    return [
-      {
-        type: 'fx.timer',
-        key: RENEW_KEY,
-        atMs: nowMs + autoRenewDelayMs(ctx.lockedUntilMs - nowMs),
-        event: { type: 'consumer.renewTick' },
-      },
-    ];
-  }
-  return [];
+  return [
+    {
+      type: 'fx.timer',
+      key: RENEW_KEY,
+      atMs: nowMs + autoRenewDelayMs(ctx.lockedUntilMs - nowMs),
+      event: { type: 'consumer.renewTick' },
+    },
+  ];
 }
 
 /**
@@ -394,9 +386,9 @@ function probeAfterLoss(ctx: ConsumerContext): Effect[] {
 }
 
 /**
- * One probe: an operation under `target`'s token whose answer is ignored (onProbeReply), except that
- * messages it receives are processed like any others. A settle probe never aims at a message a handler
- * of this session is still processing.
+ * One probe: an operation under `target`'s token whose answer is ignored, except that messages it
+ * receives are processed like any others. A settle probe never aims at a message a handler of this
+ * session is still processing.
  */
 function sendProbe(
   ctx: ConsumerContext,
@@ -412,7 +404,7 @@ function sendProbe(
       break;
     case 'complete':
     case 'deadLetter':
-      if (token === ctx.token && ctx.inflight[seq]) return { patch: {}, fx: [] };
+      if (token === ctx.token && ctx.inflight[seq]) return none();
       body =
         kind === 'complete'
           ? { type: 'req.settle', token, seq, action: 'complete' }
@@ -441,33 +433,10 @@ function sendProbe(
       body = { type: 'req.receiveDeferred', token, seqs: [ctx.deferredSeqs[target.sessionId]?.[0] ?? seq] };
       break;
     default:
-      return { patch: {}, fx: [] };
+      return none();
   }
   const patch: Patch = {};
   return { patch, fx: [request(ctx, target.sessionActor, body, { op: 'probe', probe: kind as ProbeKind }, patch)] };
-}
-
-function onProbeReply(
-  ctx: ConsumerContext,
-  p: Pending,
-  event: Extract<ConsumerEvent, { type: 'reply' }>,
-  nowMs: number,
-  patch: Patch,
-): Step {
-  if (!event.ok || p.epoch !== ctx.epoch || ctx.phase !== 'holding') return { patch, fx: [] };
-  const r = event.result;
-  if (r.kind === 'renewed') return { patch: { ...patch, lockedUntilMs: r.lockedUntilMs }, fx: [] };
-  if (r.kind !== 'received' || r.messages.length === 0) return { patch, fx: [] };
-  // What a probe received is a real delivery under this lock: it is processed like any other.
-  const fx: Effect[] = [];
-  const fromDeferred = p.probe === 'receiveDeferred';
-  if (fromDeferred)
-    patch.deferredSeqs = withoutDeferred(
-      ctx,
-      r.messages.map((m) => m.seq),
-    );
-  for (const m of r.messages) fx.push(...startProcessing({ ...ctx, ...patch }, m, nowMs, patch, fromDeferred));
-  return { patch, fx };
 }
 
 function withoutDeferred(ctx: ConsumerContext, seqs: readonly number[]): Readonly<Record<string, readonly number[]>> {
@@ -476,73 +445,11 @@ function withoutDeferred(ctx: ConsumerContext, seqs: readonly number[]): Readonl
   return { ...ctx.deferredSeqs, [id]: (ctx.deferredSeqs[id] ?? []).filter((s) => !seqs.includes(s)) };
 }
 
-/** `fetchDeferred`: ask for the next deferred message of the session held, by sequence number (T9). */
-function fetchNext(ctx: ConsumerContext, patch: Patch): Step | null {
-  const c = { ...ctx, ...patch };
-  if (c.spec.fetchDeferred !== true || !c.sessionful || c.phase !== 'holding') return null;
-  if (c.token === null || c.sessionActor === null || c.sessionId === null) return null;
-  const seq = c.deferredSeqs[c.sessionId]?.[0];
-  if (seq === undefined) return null;
-  const fx = [
-    request(
-      c,
-      c.sessionActor,
-      { type: 'req.receiveDeferred', token: c.token, seqs: [seq] },
-      { op: 'fetchDeferred', seq },
-      patch,
-    ),
-  ];
-  patch.receiving = true;
-  return { patch, fx };
-}
-
-/** A fetch answered (or refused with MessageNotFound; an expired one comes back empty): process, fetch on. */
-function afterFetch(
-  ctx: ConsumerContext,
-  seq: number,
-  messages: readonly ReceivedMessage[],
-  nowMs: number,
-  patch: Patch,
-): Step {
-  const next: Patch = { ...patch, receiving: false, deferredSeqs: withoutDeferred(ctx, [seq]) };
-  const fx: Effect[] = [];
-  for (const m of messages) fx.push(...startProcessing({ ...ctx, ...next }, m, nowMs, next, true));
-  const more = fetchNext(ctx, next);
-  if (more) return { patch: more.patch, fx: [...fx, ...more.fx] };
-  const pumped = pumpReceive({ ...ctx, ...next }, next);
-  return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
-}
-
-/** The session is gone from under us (lock lost): drop in-flight work and move on. */
-function lost(ctx: ConsumerContext, _nowMs: number): Step {
-  const next = beginAccept({ ...ctx, inflight: {}, receiving: false });
-  return { patch: next.patch, fx: [cancelRenew(), ...cancelProcessing(ctx), ...next.fx] };
-}
-
-function cancelProcessing(ctx: ConsumerContext): Effect[] {
-  return Object.keys(ctx.inflight).map((seq) => ({ type: 'fx.cancel' as const, key: `process:${seq}` }));
-}
-
-function close(ctx: ConsumerContext, cause: 'close' | 'crash' | 'detach'): Step {
-  const patch: Patch = { phase: cause === 'crash' ? 'crashed' : 'closing', inflight: {}, receiving: false };
-  const fx: Effect[] = [cancelRenew(), ...cancelProcessing(ctx)];
-  if (ctx.spec.probes === true) {
-    // A closed receiver makes no more calls: its probe goes with it.
-    fx.push({ type: 'fx.cancel', key: PROBE_KEY });
-    patch.probeArmed = false;
-  }
-  if (cause === 'crash') fx.push(fact({ kind: 'crashed', consumer: ctx.self }));
-  if (ctx.sessionful && ctx.token !== null && ctx.sessionActor !== null) {
-    fx.push(request(ctx, ctx.sessionActor, { type: 'req.close', token: ctx.token, cause }, { op: 'close' }, patch));
-  } else if (cause !== 'crash') {
-    return beginAcceptAfter(ctx, patch, fx);
-  }
-  return { patch, fx };
-}
-
-function beginAcceptAfter(ctx: ConsumerContext, patch: Patch, fx: Effect[]): Step {
-  const next = beginAccept({ ...ctx, ...patch });
-  return { patch: { ...patch, ...next.patch }, fx: [...fx, ...next.fx] };
+/** `fetchDeferred`: the next message this consumer deferred in the session it holds, if any (T9). */
+function nextDeferred(ctx: ConsumerContext, deferredSeqs: ConsumerContext['deferredSeqs']): number | undefined {
+  if (ctx.spec.fetchDeferred !== true || !ctx.sessionful) return undefined;
+  if (ctx.token === null || ctx.sessionActor === null || ctx.sessionId === null) return undefined;
+  return deferredSeqs[ctx.sessionId]?.[0];
 }
 
 function chooseOutcome(ctx: ConsumerContext, m: ReceivedMessage): Outcome | readonly Outcome[] {
@@ -583,6 +490,19 @@ function startProcessing(
       event: { type: 'consumer.outcomeChosen', seq: m.seq, options: picked, choice: 0 },
     },
   ];
+}
+
+/** Handle each of `messages`: every receipt is a delivery to this consumer (§3.4). */
+function startAll(
+  ctx: ConsumerContext,
+  messages: readonly ReceivedMessage[],
+  nowMs: number,
+  patch: Patch,
+  fromDeferred = false,
+): Step {
+  const fx: Effect[] = [];
+  for (const m of messages) fx.push(...startProcessing({ ...ctx, ...patch }, m, nowMs, patch, fromDeferred));
+  return { patch, fx };
 }
 
 function afterOutcome(ctx: ConsumerContext, seq: number, outcome: Outcome, nowMs: number, patch: Patch): Effect[] {
@@ -633,328 +553,602 @@ function startTimer(ctx: ConsumerContext, seq: number, durationMs: number, nowMs
   ];
 }
 
-function finishProcessing(ctx: ConsumerContext, seq: number, _nowMs: number): Step {
-  const f = ctx.inflight[seq];
-  if (!f || ctx.phase !== 'holding') return { patch: {}, fx: [] };
-  const outcome = f.outcome ?? 'complete';
-  const fx: Effect[] = [
-    fact({
-      kind: 'processed',
-      entity: ctx.spec.entity,
-      consumer: ctx.self,
-      session: ctx.sessionId,
-      seq,
-      messageId: f.message.messageId,
-      outcome,
-    }),
+function withoutHandler(ctx: ConsumerContext, seq: number): ConsumerContext['inflight'] {
+  const inflight = { ...ctx.inflight };
+  delete inflight[seq];
+  return inflight;
+}
+
+function timingAt(e: Extract<Event, { type: 'consumer.timingChosen' }>): number {
+  return e.times[e.choice] ?? -1;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The chart
+
+type GuardRef = string | { type: string; params: Record<string, unknown> };
+type ActionRef = string | { type: string; params: Record<string, unknown> };
+/**
+ * A transition built by the helpers below. Typed `never` so that it fits any event's transition list:
+ * XState's types cannot follow guard and action names through a helper; test/models/consumer.test.ts
+ * checks that every name the chart uses is implemented.
+ */
+type TransitionConfig = never;
+
+/** All of `guards` (none: always). */
+function all(guards: readonly GuardRef[]): unknown {
+  if (guards.length === 0) return undefined;
+  if (guards.length === 1) return guards[0];
+  return and(guards as never);
+}
+
+function branch(
+  guards: readonly GuardRef[],
+  target: string | undefined,
+  actions: readonly ActionRef[],
+): TransitionConfig {
+  const guard = all(guards);
+  const config = {
+    ...(guard === undefined ? {} : { guard }),
+    ...(target === undefined ? {} : { target }),
+    actions,
+  };
+  return config as never;
+}
+
+/**
+ * Move on to the next session (or, a plain receiver, straight back to receiving): `before`, then the
+ * accept (or the end), then `after`. A plain receiver needs no session; with `maxSessions` reached or
+ * the named sessions used up the consumer is done; otherwise it asks to accept (T2, T3).
+ */
+function toNextSession(
+  guards: readonly GuardRef[],
+  before: readonly ActionRef[],
+  after: readonly ActionRef[] = [],
+): TransitionConfig[] {
+  return [
+    branch([...guards, 'plainReceiver'], '#consumer.holding', [
+      ...before,
+      'beginPlainReceiving',
+      ...after,
+      'askForMessages',
+    ]),
+    branch([...guards, 'noSessionLeft'], '#consumer.done', [...before, 'stopRenewal', ...after, 'clearSession']),
+    branch(guards, '#consumer.accepting', [...before, 'requestAccept', ...after, 'clearSession']),
   ];
-  if (outcome === 'crash') {
-    const out = close(ctx, 'crash');
-    return { patch: out.patch, fx: [...fx, ...out.fx] };
-  }
-  if (outcome === 'close') {
-    const out = close(ctx, 'close');
-    return { patch: out.patch, fx: [...fx, ...out.fx] };
-  }
-  const patch: Patch = {};
-  if (ctx.spec.receiveMode === 'receiveAndDelete') {
-    const inflight = { ...ctx.inflight };
-    delete inflight[seq];
-    patch.inflight = inflight;
-    const pumped = pumpReceive(ctx, patch);
-    return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
-  }
-  const action = outcome === 'stall' ? 'complete' : outcome;
-  const to = ctx.sessionful ? (ctx.sessionActor ?? '') : ctx.entityActor;
-  const token = ctx.sessionful ? ctx.token : f.message.lockToken;
-  if (ctx.spec.checkpoint && ctx.sessionful && token !== null && action === 'complete') {
-    // Record progress first, then complete (the session-state idiom, §5): if the lock was lost while
-    // handling, the write is refused and the next holder resumes from the last good checkpoint.
-    const value = `done:${seq}`;
-    patch.lastCheckpoint = value;
-    fx.push(request(ctx, to, { type: 'req.setState', token, value }, { op: 'setState' }, patch));
-  }
-  fx.push(
-    request(
-      ctx,
-      to,
-      {
-        type: 'req.settle',
-        token,
-        seq,
-        action,
-        ...(action === 'deadLetter'
-          ? { reason: 'HandlerRejected', description: 'dead-lettered by the consumer policy' }
-          : {}),
-      },
-      { op: 'settle', seq },
-      patch,
-    ),
-  );
-  return { patch, fx };
 }
 
-function onReply(ctx: ConsumerContext, event: Extract<ConsumerEvent, { type: 'reply' }>, nowMs: number): Step {
-  const p = ctx.pending[event.reqId];
-  if (!p) return { patch: {}, fx: [] };
-  const pending = { ...ctx.pending };
-  delete pending[event.reqId];
-  const base: Patch = { pending };
-  const c: ConsumerContext = { ...ctx, pending };
-  if (p.op === 'probe') return onProbeReply(c, p, event, nowMs, base);
-  if (p.epoch !== ctx.epoch && p.op !== 'accept') return { patch: base, fx: [] };
-  if (!event.ok) return onError(c, p, event.error, nowMs, base);
-  return onResult(c, p, event.result, nowMs, base);
+/** Close the receiver (T12: the broker releases the lock and gives the locked messages back at once). */
+function closeReceiver(guards: readonly GuardRef[], before: readonly ActionRef[]): TransitionConfig[] {
+  const stop: ActionRef[] = [...before, 'stopRenewal', 'stopHandlers', 'disarmProbe'];
+  return [
+    branch([...guards, 'holdsSession'], '#consumer.closing', [
+      ...stop,
+      { type: 'requestClose', params: { cause: 'close' } },
+    ]),
+    ...toNextSession(guards, stop),
+  ];
 }
 
-function onError(ctx: ConsumerContext, p: Pending, error: BrokerError, nowMs: number, patch: Patch): Step {
-  if (p.op === 'accept') {
-    if (
-      error.code === 'SessionCannotBeLocked' &&
-      ctx.spec.sessions !== 'next' &&
-      ctx.retries < ctx.spec.acceptRetries
-    ) {
-      const retried = ctx.named.length === 0 ? [] : ctx.named;
-      const current = ctx.spec.sessions[ctx.spec.sessions.length - ctx.named.length - 1];
-      return {
-        patch: {
-          ...patch,
-          retries: ctx.retries + 1,
-          named: current === undefined ? retried : [current, ...retried],
-          phase: 'accepting',
-        },
-        fx: [
-          { type: 'fx.timer', key: 'retry', atMs: nowMs + ctx.spec.acceptRetryMs, event: { type: 'consumer.retry' } },
-        ],
-      };
-    }
-    if (ctx.spec.sessions === 'next' || error.code !== 'SessionCannotBeLocked') {
-      if (ctx.spec.sessions === 'next') return { patch: { ...patch, phase: 'done' }, fx: [] };
-    }
-    // Give up on this named session; try the next one.
-    return beginAcceptAfter(ctx, { ...patch, retries: 0 }, []);
-  }
-  if (p.op === 'close') return beginAcceptAfter(ctx, patch, []);
-  if (error.code === 'SessionLockLost') {
-    const out = lost({ ...ctx, ...patch }, nowMs);
-    return { patch: { ...patch, ...out.patch }, fx: [...out.fx, ...probeAfterLoss(ctx)] };
-  }
-  if (p.op === 'fetchDeferred') return afterFetch(ctx, p.seq ?? -1, [], nowMs, patch);
-  if (p.op === 'settle' && p.seq !== undefined) {
-    // A plain receiver whose message lock expired: the message is gone from this handler.
-    const inflight = { ...ctx.inflight };
-    delete inflight[p.seq];
-    return pumpReceive({ ...ctx, ...patch, inflight }, { ...patch, inflight });
-  }
-  if (p.op === 'receive') return pumpReceive({ ...ctx, ...patch, receiving: false }, { ...patch, receiving: false });
-  return { patch, fx: [] };
+/** A crash (the process dies): the broker hears of it as a close with cause `crash` (§2.6). */
+function crash(guards: readonly GuardRef[], before: readonly ActionRef[]): TransitionConfig[] {
+  const stop: ActionRef[] = [...before, 'stopRenewal', 'stopHandlers', 'disarmProbe', 'recordCrash'];
+  return [
+    branch([...guards, 'holdsSession'], '#consumer.crashed', [
+      ...stop,
+      { type: 'requestClose', params: { cause: 'crash' } },
+    ]),
+    branch(guards, '#consumer.crashed', stop),
+  ];
 }
 
-function onResult(ctx: ConsumerContext, p: Pending, result: ReplyResult, nowMs: number, patch: Patch): Step {
-  switch (result.kind) {
-    case 'accepted': {
-      const epoch = ctx.epoch + 1;
-      const holding: Patch = {
-        ...patch,
-        phase: 'holding',
-        epoch,
-        retries: 0,
-        sessionId: result.sessionId,
-        sessionActor: ctx.sessionActorFor(result.sessionId),
-        token: result.token,
-        lockedUntilMs: result.lockedUntilMs,
-        acceptedAtMs: nowMs,
-        inflight: {},
-        receiving: false,
-      };
-      if (ctx.spec.probes === true) holding.probeArmed = false;
-      const c = { ...ctx, ...holding };
-      const fx: Effect[] = [...armRenewal(c, nowMs), ...armProbe(c, nowMs)];
-      if (ctx.spec.checkpoint)
-        fx.push(
-          request(c, c.sessionActor ?? '', { type: 'req.getState', token: result.token }, { op: 'getState' }, holding),
-        );
-      const pumped = pumpReceive({ ...c, ...holding }, holding);
-      return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
-    }
-    case 'received': {
-      if (p.op === 'fetchDeferred') return afterFetch(ctx, p.seq ?? -1, result.messages, nowMs, patch);
-      const next: Patch = { ...patch, receiving: false };
-      if (result.messages.length === 0) {
-        if (Object.keys(ctx.inflight).length > 0) return { patch: next, fx: [] };
-        // Before going idle, fetch what this consumer deferred in the session (T9).
-        const fetch = fetchNext(ctx, next);
-        if (fetch) return fetch;
-        // Idle: nothing arrived within the wait (SessionIdleTimeout closes the session, §9).
-        if (!ctx.sessionful) return { patch: { ...next, phase: 'done' }, fx: [] };
-        const out = close({ ...ctx, ...next }, 'close');
-        return { patch: { ...next, ...out.patch }, fx: out.fx };
-      }
-      const fx: Effect[] = [];
-      for (const m of result.messages) fx.push(...startProcessing({ ...ctx, ...next }, m, nowMs, next));
-      const pumped = pumpReceive({ ...ctx, ...next }, next);
-      return { patch: pumped.patch, fx: [...fx, ...pumped.fx] };
-    }
-    case 'settled': {
-      const inflight = { ...ctx.inflight };
-      const seq = p.seq ?? -1;
-      const f = inflight[seq];
-      delete inflight[seq];
-      const next: Patch = { ...patch, inflight };
-      if (ctx.spec.fetchDeferred === true && f?.outcome === 'defer' && !f.fromDeferred && ctx.sessionId !== null) {
-        // Remember it, to fetch it by sequence number later (a fetched one is not fetched again).
-        next.deferredSeqs = { ...ctx.deferredSeqs, [ctx.sessionId]: [...(ctx.deferredSeqs[ctx.sessionId] ?? []), seq] };
-      }
-      return pumpReceive({ ...ctx, ...next }, next);
-    }
-    case 'renewed': {
-      const c = { ...ctx, ...patch, lockedUntilMs: result.lockedUntilMs };
-      const fx = armRenewal(c, nowMs);
-      if (!ctx.probeArmed) fx.push(...armProbe(c, nowMs));
-      return { patch: { ...patch, lockedUntilMs: result.lockedUntilMs }, fx };
-    }
-    case 'closed':
-      return ctx.phase === 'closing' ? beginAcceptAfter(ctx, patch, []) : { patch, fx: [] };
-    case 'state':
-      return { patch: { ...patch, lastCheckpoint: result.value }, fx: [] };
-    case 'stateSet':
-    case 'sent':
-    case 'peeked':
-      return { patch, fx: [] };
-  }
-}
+const answered = (op: Op): GuardRef => ({ type: 'answered', params: { op } });
+const refused = (op: Op): GuardRef => ({ type: 'refused', params: { op } });
 
-/** A Chooser-picked moment (`boundaryTimes`, `probes`): set the timer it names. */
-function onTiming(
-  ctx: ConsumerContext,
-  e: Extract<ConsumerEvent, { type: 'consumer.timingChosen' }>,
-  nowMs: number,
-): Step {
-  const at = e.times[e.choice] ?? -1;
-  const patch: Patch = {};
-  switch (e.purpose) {
-    case 'finish':
-      return {
-        patch,
-        fx: at < 0 ? chooseDuration(ctx, e.seq, nowMs, patch) : startTimer(ctx, e.seq, at - nowMs, nowMs, patch),
-      };
-    case 'renew':
-      if (at < 0 || ctx.phase !== 'holding') return { patch, fx: [] };
-      return { patch, fx: [{ type: 'fx.timer', key: RENEW_KEY, atMs: at, event: { type: 'consumer.renewTick' } }] };
-    case 'probe': {
-      const { token, sessionActor, sessionId } = ctx;
-      if (at < 0 || ctx.phase !== 'holding' || token === null || sessionActor === null || sessionId === null)
-        return { patch, fx: [] };
-      return {
-        patch: { probeArmed: true },
-        fx: [
-          {
-            type: 'fx.timer',
-            key: PROBE_KEY,
-            atMs: at,
-            event: { type: 'consumer.probe', token, sessionActor, sessionId },
-          },
-        ],
-      };
-    }
-  }
-}
+/**
+ * Replies to the receive, settle, fetch and renew requests of a session the consumer has just given up
+ * (closing it, or accepting the next while they were in flight): handled as while holding, except that
+ * nothing new is asked for.
+ */
+const LATE_SESSION_REPLIES = {
+  reply: [
+    branch([answered('receive'), 'receivedNothing', 'handlersBusy'], undefined, ['forgetRequest']),
+    branch([answered('receive'), 'receivedNothing', 'plainReceiver'], '#consumer.done', ['forgetRequest']),
+    ...closeReceiver([answered('receive'), 'receivedNothing'], ['forgetRequest']),
+    branch([answered('receive')], undefined, ['takeMessages', 'forgetRequest']),
+    branch([refused('receive')], undefined, ['forgetRequest']),
+    branch([answered('fetchDeferred')], undefined, ['takeFetched', 'forgetRequest']),
+    branch([refused('fetchDeferred')], undefined, ['takeFetched', 'forgetRequest']),
+    branch([answered('settle')], undefined, ['settleDone', 'forgetRequest']),
+    branch([refused('settle')], undefined, ['dropHandler', 'forgetRequest']),
+    branch([answered('renew')], undefined, ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
+    branch([refused('renew')], undefined, ['forgetRequest']),
+  ],
+};
 
-function handle(ctx: ConsumerContext, event: ConsumerEvent): Step {
-  const nowMs = nowOf(event);
-  if (ctx.phase === 'crashed' || ctx.phase === 'done') return { patch: {}, fx: [] };
-  switch (event.type) {
-    case 'consumer.start':
-    case 'consumer.retry':
-      return beginAccept(ctx);
-    case 'reply':
-      return onReply(ctx, event, nowMs);
-    case 'consumer.outcomeChosen': {
-      const patch: Patch = {};
-      const outcome = (event.options[event.choice] ?? 'complete') as Outcome;
-      return { patch, fx: afterOutcome(ctx, event.seq, outcome, nowMs, patch) };
-    }
-    case 'consumer.durationChosen': {
-      const patch: Patch = {};
-      return { patch, fx: startTimer(ctx, event.seq, event.choice, nowMs, patch) };
-    }
-    case 'consumer.processed':
-      return finishProcessing(ctx, event.seq, nowMs);
-    case 'consumer.timingChosen':
-      return onTiming(ctx, event, nowMs);
-    case 'consumer.probe': {
-      const options = PROBE_KINDS;
-      const { token, sessionActor, sessionId } = event;
-      return {
-        patch: { probeArmed: false },
-        fx: [
-          {
-            type: 'fx.choose',
-            name: `probe:${ctx.self}`,
-            options,
-            event: { type: 'consumer.probeChosen', token, sessionActor, sessionId, options, choice: 0 },
-          },
-        ],
-      };
-    }
-    case 'consumer.probeChosen':
-      return sendProbe(ctx, event.options[event.choice] ?? 'none', event);
-    case 'consumer.renewTick': {
-      if (ctx.phase !== 'holding' || ctx.token === null || ctx.sessionActor === null) return { patch: {}, fx: [] };
-      const patch: Patch = {};
-      return {
-        patch,
-        fx: [request(ctx, ctx.sessionActor, { type: 'req.renew', token: ctx.token }, { op: 'renew' }, patch)],
-      };
-    }
-    case 'fault.crash':
-      return close(ctx, 'crash');
-    case 'fault.detach': {
-      // The link drops under the consumer: the broker releases the lock; the consumer finds out on its next call.
-      if (!ctx.sessionful || ctx.token === null || ctx.sessionActor === null) return { patch: {}, fx: [] };
-      const patch: Patch = {};
-      return {
-        patch,
-        fx: [
-          request(
-            ctx,
-            ctx.sessionActor,
-            { type: 'req.close', token: ctx.token, cause: 'detach' },
-            { op: 'close' },
-            patch,
-          ),
-        ],
-      };
-    }
-  }
-}
-
-const phaseIs =
-  (phase: Phase) =>
-  ({ context }: { context: ConsumerContext }) =>
-    context.phase === phase;
+/** Not final: a finished consumer stays addressable, so late events are delivered and ignored. */
+const IGNORE_LATE_EVENTS = {
+  reply: {},
+  'consumer.retry': {},
+  'consumer.outcomeChosen': {},
+  'consumer.durationChosen': {},
+  'consumer.timingChosen': {},
+  'consumer.probe': {},
+  'consumer.probeChosen': {},
+  'fault.crash': {},
+  'fault.detach': {},
+};
 
 export const consumerMachine = setup({
   types: {
     context: {} as ConsumerContext,
-    events: {} as ConsumerEvent,
+    events: {} as Event,
     input: {} as ConsumerInput,
     emitted: {} as Effect,
   },
+  guards: {
+    /** The reply answers a request of this session (or an accept) with a result (§2, §3). */
+    answered: ({ context, event }, params: { op: Op }) => {
+      const a = answerOf(context, event);
+      return a?.kind === 'answered' && a.p.op === params.op;
+    },
+    /** The reply refuses a request of this session (or an accept), not for a lost lock (§2.2, §3.3, sdk-api §1.6). */
+    refused: ({ context, event }, params: { op: Op }) => {
+      const a = answerOf(context, event);
+      return a?.kind === 'refused' && a.p.op === params.op;
+    },
+    /** An operation under the session lock failed with SessionLockLost: the session is gone (§2.5, T11). */
+    lockLost: ({ context, event }) => answerOf(context, event)?.kind === 'lockLost',
+    /** The reply answers a request made for an earlier session: it no longer counts (§2.5). */
+    staleAnswer: ({ context, event }) => answerOf(context, event)?.kind === 'stale',
+    /** The reply answers a probe: the broker's facts record it; the consumer takes no decision on it. */
+    probeAnswered: ({ context, event }) => answerOf(context, event)?.kind === 'probe',
+    /** A probe of the session held renewed its lock (T10). */
+    probeRenewed: ({ context, event }) => {
+      const a = answerOf(context, event);
+      return (
+        a?.kind === 'probe' &&
+        a.p.epoch === context.epoch &&
+        event.type === 'reply' &&
+        event.ok &&
+        event.result.kind === 'renewed'
+      );
+    },
+    /** A probe of the session held received messages: real deliveries under this lock (T4, T9). */
+    probeReceived: ({ context, event }) => {
+      const a = answerOf(context, event);
+      return a?.kind === 'probe' && a.p.epoch === context.epoch && messagesOf(event).length > 0;
+    },
+    /** The receive came back empty: nothing arrived within its wait (sdk-api §1.3, §9). */
+    receivedNothing: ({ event }) =>
+      event.type === 'reply' && event.ok && event.result.kind === 'received' && event.result.messages.length === 0,
+    /** Some handler is still processing a message. */
+    handlersBusy: ({ context }) => Object.keys(context.inflight).length > 0,
+    /** A handler slot is free (`concurrency`, maxConcurrentCalls; §9). */
+    handlerSlotFree: ({ context }) => Object.keys(context.inflight).length < context.spec.concurrency,
+    /** `fetchDeferred`: a message this consumer deferred in the session held is waiting to be fetched (T9). */
+    deferredToFetch: ({ context }) => nextDeferred(context, context.deferredSeqs) !== undefined,
+    /** `fetchDeferred`: after the fetch answered, another deferred message is waiting (T9). */
+    moreDeferredAfterFetch: ({ context, event }) =>
+      nextDeferred(context, withoutDeferred(context, [pendingOf(context, event)?.seq ?? -1])) !== undefined,
+    /** The entity does not require sessions: a plain competing receiver (§8). */
+    plainReceiver: ({ context }) => !context.sessionful,
+    /** `maxSessions` reached, or every named session tried: nothing left to accept. */
+    noSessionLeft: ({ context }) => {
+      const limit = context.spec.maxSessions;
+      if (limit !== null && context.epoch >= limit) return true;
+      return context.spec.sessions !== 'next' && context.named.length === 0;
+    },
+    /** The consumer holds a session lock token it can close, renew or detach under (T10, T12). */
+    holdsSession: ({ context }) => context.sessionful && context.token !== null && context.sessionActor !== null,
+    /** A named accept refused with SessionCannotBeLocked, retries left: try again later (T2, §2.2). */
+    acceptRetryLeft: ({ context, event }) =>
+      event.type === 'reply' &&
+      !event.ok &&
+      event.error.code === 'SessionCannotBeLocked' &&
+      context.spec.sessions !== 'next' &&
+      context.retries < context.spec.acceptRetries,
+    /** The consumer accepts the next available session: a failed accept-next ends it (T3, §2.3). */
+    acceptsNext: ({ context }) => context.spec.sessions === 'next',
+    /** The policy renews the session just accepted (manual, or auto within its window; sdk-api §1.2). */
+    renewsAfterAccept: ({ context, event }) =>
+      event.type === 'reply' &&
+      event.ok &&
+      event.result.kind === 'accepted' &&
+      plansRenewal(context, nowOf(event), event.result.lockedUntilMs, nowOf(event)),
+    /** The policy renews again after this renewal (manual, or auto within its window; sdk-api §1.2). */
+    renewsAfterRenewal: ({ context, event }) =>
+      event.type === 'reply' &&
+      event.ok &&
+      event.result.kind === 'renewed' &&
+      plansRenewal(context, context.acceptedAtMs, event.result.lockedUntilMs, nowOf(event)),
+    /** The message is still being handled here (not given up with its session). */
+    handlerRunning: ({ context, event }) => event.type === 'consumer.processed' && !!context.inflight[event.seq],
+    /** The handler's outcome for the message that finished processing. */
+    outcomeIs: ({ context, event }, params: { outcome: Outcome }) =>
+      event.type === 'consumer.processed' && (context.inflight[event.seq]?.outcome ?? 'complete') === params.outcome,
+    /** ReceiveAndDelete: the message was removed on receipt; there is nothing to settle (T4', §3.1). */
+    receiveAndDelete: ({ context }) => context.spec.receiveMode === 'receiveAndDelete',
+    /** A chosen moment for the given purpose. */
+    timingFor: ({ event }, params: { purpose: 'finish' | 'renew' | 'probe' }) =>
+      event.type === 'consumer.timingChosen' && event.purpose === params.purpose,
+    /** A renewal moment was chosen (`boundaryTimes`: the lock's last millisecond or its expiry, T10). */
+    renewTimeChosen: ({ event }) =>
+      event.type === 'consumer.timingChosen' && event.purpose === 'renew' && timingAt(event) >= 0,
+    /** A probe moment was chosen for the session held (`probes`). */
+    probeTimeChosen: ({ context, event }) =>
+      event.type === 'consumer.timingChosen' &&
+      event.purpose === 'probe' &&
+      timingAt(event) >= 0 &&
+      context.token !== null &&
+      context.sessionActor !== null &&
+      context.sessionId !== null,
+  },
   actions: {
-    apply: enqueueActions(({ context, event, enqueue }) => {
-      enqueueStep(enqueue, handle(context, event));
-    }),
+    /** The consumer starts at `startAtMs`. */
     scheduleStart: enqueueActions(({ context, enqueue }) => {
       enqueue.emit({ type: 'fx.timer', key: 'start', atMs: context.spec.startAtMs, event: { type: 'consumer.start' } });
     }),
-  },
-  guards: {
-    accepting: phaseIs('accepting'),
-    holding: phaseIs('holding'),
-    closing: phaseIs('closing'),
-    done: phaseIs('done'),
-    crashed: phaseIs('crashed'),
+    /** The reply is in: its request is no longer pending. */
+    forgetRequest: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'reply');
+      const pending = { ...context.pending };
+      delete pending[event.reqId];
+      enqueue.assign({ pending });
+    }),
+    /** Ask to accept the next named session, or the next available one (T2, T3). */
+    requestAccept: enqueueActions(({ context, enqueue }) => {
+      const patch: Patch = {};
+      let sessionId: string | null = null;
+      if (context.spec.sessions !== 'next') {
+        const [first, ...rest] = context.named;
+        sessionId = first ?? null;
+        patch.named = rest;
+      }
+      const req = request(
+        context,
+        context.entityActor,
+        { type: 'req.accept', sessionId, mode: context.spec.receiveMode },
+        { op: 'accept' },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** No session held any more: forget it and its handlers. */
+    clearSession: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ sessionId: null, sessionActor: null, token: null, inflight: {} });
+    }),
+    /** A plain receiver needs no session: a new epoch of receiving from the entity straight away (§8). */
+    beginPlainReceiving: enqueueActions(({ context, enqueue }) => {
+      enqueue.assign({ epoch: context.epoch + 1, inflight: {} });
+    }),
+    /** A handler slot may be free: the receiver asks for more if it is not already asking. */
+    askForMessages: raise({ type: 'consumer.pump' }),
+    /** Receive up to the free handler slots, waiting up to `receiveWaitMs` (T4, T4', §9). */
+    requestMessages: enqueueActions(({ context, enqueue }) => {
+      const busy = Object.keys(context.inflight).length;
+      const max = Math.min(context.spec.batch, context.spec.concurrency - busy);
+      const to = context.sessionful ? (context.sessionActor ?? '') : context.entityActor;
+      const patch: Patch = {};
+      const req = request(
+        context,
+        to,
+        {
+          type: 'req.receive',
+          token: context.token,
+          max,
+          waitMs: context.spec.receiveWaitMs,
+          mode: context.spec.receiveMode,
+        },
+        { op: 'receive' },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** Stop renewing: cancel the renewal timer (sdk-api §1.2). */
+    stopRenewal: enqueueActions(({ enqueue }) => {
+      enqueue.emit({ type: 'fx.cancel', key: RENEW_KEY });
+    }),
+    /** Abandon every handler still processing: their timers are cancelled, their messages forgotten (T11, T12). */
+    stopHandlers: enqueueActions(({ context, enqueue }) => {
+      for (const seq of Object.keys(context.inflight)) enqueue.emit({ type: 'fx.cancel', key: `process:${seq}` });
+      enqueue.assign({ inflight: {} });
+    }),
+    /** A closed receiver makes no more calls: its probe goes with it (`probes`). */
+    disarmProbe: enqueueActions(({ context, enqueue }) => {
+      if (context.spec.probes !== true) return;
+      enqueue.emit({ type: 'fx.cancel', key: PROBE_KEY });
+      enqueue.assign({ probeArmed: false });
+    }),
+    /** The consumer process died (a fault, or a handler outcome `crash`). */
+    recordCrash: enqueueActions(({ context, enqueue }) => {
+      enqueue.emit(fact({ kind: 'crashed', consumer: context.self }));
+    }),
+    /** Close the receiver (`close`), or the link drops (`detach`) or the process dies (`crash`) under it (T12, §2.6). */
+    requestClose: enqueueActions(({ context, enqueue }, params: { cause: ReleaseCause }) => {
+      const patch: Patch = {};
+      const req = request(
+        context,
+        context.sessionActor ?? '',
+        { type: 'req.close', token: context.token ?? '', cause: params.cause },
+        { op: 'close' },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** `probes`: perhaps one more operation under the lock just lost (§2.5). */
+    probeLostSession: enqueueActions(({ context, enqueue }) => {
+      enqueueStep(enqueue, { patch: {}, fx: probeAfterLoss(context) });
+    }),
+    /** SessionCannotBeLocked on a named session: try the same one again after `acceptRetryMs` (§2.2). */
+    backOff: enqueueActions(({ context, event, enqueue }) => {
+      const retried = context.named.length === 0 ? [] : context.named;
+      const sessions = context.spec.sessions === 'next' ? [] : context.spec.sessions;
+      const current = sessions[sessions.length - context.named.length - 1];
+      enqueue.assign({ retries: context.retries + 1, named: current === undefined ? retried : [current, ...retried] });
+      enqueue.emit({
+        type: 'fx.timer',
+        key: 'retry',
+        atMs: nowOf(event) + context.spec.acceptRetryMs,
+        event: { type: 'consumer.retry' },
+      });
+    }),
+    /** A named session given up: the next one starts with a full set of retries. */
+    resetRetries: enqueueActions(({ enqueue }) => {
+      enqueue.assign({ retries: 0 });
+    }),
+    /** The session is ours: its lock token and deadline (T2, T3); a new epoch. */
+    takeSession: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'reply');
+      if (!event.ok || event.result.kind !== 'accepted') return;
+      const r = event.result;
+      const patch: Patch = {
+        epoch: context.epoch + 1,
+        retries: 0,
+        sessionId: r.sessionId,
+        sessionActor: context.sessionActorFor(r.sessionId),
+        token: r.token,
+        lockedUntilMs: r.lockedUntilMs,
+        acceptedAtMs: nowOf(event),
+        inflight: {},
+      };
+      if (context.spec.probes === true) patch.probeArmed = false;
+      enqueue.assign(patch);
+    }),
+    /** Set the next renewal: manual every `everyMs`, or the SDK's auto-renewal within its window (T10, sdk-api §1.2). */
+    armRenewal: enqueueActions(({ context, event, enqueue }) => {
+      enqueueStep(enqueue, { patch: {}, fx: armRenewal(context, nowOf(event)) });
+    }),
+    /** `probes`: pick a moment to probe the session just accepted. */
+    armProbe: enqueueActions(({ context, event, enqueue }) => {
+      enqueueStep(enqueue, { patch: {}, fx: armProbe(context, nowOf(event)) });
+    }),
+    /** `probes`: after a renewal, pick a moment to probe unless a probe is already set. */
+    armProbeIfUnarmed: enqueueActions(({ context, event, enqueue }) => {
+      if (!context.probeArmed) enqueueStep(enqueue, { patch: {}, fx: armProbe(context, nowOf(event)) });
+    }),
+    /** `checkpoint`: read the progress the last holder recorded in the session state (T13, §5). */
+    readCheckpoint: enqueueActions(({ context, enqueue }) => {
+      if (!context.spec.checkpoint) return;
+      const patch: Patch = {};
+      const req = request(
+        context,
+        context.sessionActor ?? '',
+        { type: 'req.getState', token: context.token ?? '' },
+        { op: 'getState' },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** `checkpoint`: the progress read from the session state (T13). */
+    recordCheckpoint: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'reply');
+      if (event.ok && event.result.kind === 'state') enqueue.assign({ lastCheckpoint: event.result.value });
+    }),
+    /** Handle each received message (T4, T4'). */
+    takeMessages: enqueueActions(({ context, event, enqueue }) => {
+      enqueueStep(enqueue, startAll(context, messagesOf(event), nowOf(event), {}));
+    }),
+    /** A fetch by sequence number answered (an expired or missing one comes back empty): handle what came (T9). */
+    takeFetched: enqueueActions(({ context, event, enqueue }) => {
+      const seq = pendingOf(context, event)?.seq ?? -1;
+      const patch: Patch = { deferredSeqs: withoutDeferred(context, [seq]) };
+      enqueueStep(enqueue, startAll(context, messagesOf(event), nowOf(event), patch, true));
+    }),
+    /** `fetchDeferred`: fetch the next message this consumer deferred in the session held, by sequence number (T9). */
+    fetchDeferred: enqueueActions(({ context, enqueue }) => {
+      const seq = nextDeferred(context, context.deferredSeqs);
+      if (seq === undefined) return;
+      const patch: Patch = {};
+      const req = request(
+        context,
+        context.sessionActor ?? '',
+        { type: 'req.receiveDeferred', token: context.token ?? '', seqs: [seq] },
+        { op: 'fetchDeferred', seq },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** What a probe received is a real delivery under this lock: it is handled like any other (T4, T9). */
+    takeProbed: enqueueActions(({ context, event, enqueue }) => {
+      const p = pendingOf(context, event);
+      const fromDeferred = p?.probe === 'receiveDeferred';
+      const messages = messagesOf(event);
+      const patch: Patch = {};
+      if (fromDeferred)
+        patch.deferredSeqs = withoutDeferred(
+          context,
+          messages.map((m) => m.seq),
+        );
+      enqueueStep(enqueue, startAll(context, messages, nowOf(event), patch, fromDeferred));
+    }),
+    /** The lock's new deadline (T10). */
+    extendLock: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'reply');
+      if (event.ok && event.result.kind === 'renewed') enqueue.assign({ lockedUntilMs: event.result.lockedUntilMs });
+    }),
+    /** The message is settled (T5–T8); a deferred one is remembered, to fetch by sequence number later (T9). */
+    settleDone: enqueueActions(({ context, event, enqueue }) => {
+      const seq = pendingOf(context, event)?.seq ?? -1;
+      const f = context.inflight[seq];
+      const patch: Patch = { inflight: withoutHandler(context, seq) };
+      if (
+        context.spec.fetchDeferred === true &&
+        f?.outcome === 'defer' &&
+        !f.fromDeferred &&
+        context.sessionId !== null
+      ) {
+        // A fetched one is not remembered again.
+        const id = context.sessionId;
+        patch.deferredSeqs = { ...context.deferredSeqs, [id]: [...(context.deferredSeqs[id] ?? []), seq] };
+      }
+      enqueue.assign(patch);
+    }),
+    /** The message is gone from this handler: settled on receipt (T4'), or its lock lost (a plain receiver, D4). */
+    dropHandler: enqueueActions(({ context, event, enqueue }) => {
+      const seq = event.type === 'consumer.processed' ? event.seq : (pendingOf(context, event)?.seq ?? -1);
+      enqueue.assign({ inflight: withoutHandler(context, seq) });
+    }),
+    /** The handler picked the message's outcome (Chooser), then its processing time. */
+    applyOutcome: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.outcomeChosen');
+      const patch: Patch = {};
+      const outcome = (event.options[event.choice] ?? 'complete') as Outcome;
+      const fx = afterOutcome(context, event.seq, outcome, nowOf(event), patch);
+      enqueueStep(enqueue, { patch, fx });
+    }),
+    /** Processing takes the chosen duration: its timer is set. */
+    startHandlerTimer: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.durationChosen');
+      const patch: Patch = {};
+      const fx = startTimer(context, event.seq, event.choice, nowOf(event), patch);
+      enqueueStep(enqueue, { patch, fx });
+    }),
+    /** `boundaryTimes`: processing ends at the chosen deadline, or (`range`) after a chosen duration (§2.5, §4). */
+    finishAtChosenTime: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.timingChosen');
+      const at = timingAt(event);
+      const nowMs = nowOf(event);
+      const patch: Patch = {};
+      const fx =
+        at < 0
+          ? chooseDuration(context, event.seq, nowMs, patch)
+          : startTimer(context, event.seq, at - nowMs, nowMs, patch);
+      enqueueStep(enqueue, { patch, fx });
+    }),
+    /** `boundaryTimes`: renew at the chosen moment (T10). */
+    setRenewTimer: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'consumer.timingChosen');
+      enqueue.emit({ type: 'fx.timer', key: RENEW_KEY, atMs: timingAt(event), event: { type: 'consumer.renewTick' } });
+    }),
+    /** `probes`: probe at the chosen moment, under the token held now. */
+    setProbeTimer: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.timingChosen');
+      const { token, sessionActor, sessionId } = context;
+      if (token === null || sessionActor === null || sessionId === null) return;
+      enqueue.assign({ probeArmed: true });
+      enqueue.emit({
+        type: 'fx.timer',
+        key: PROBE_KEY,
+        atMs: timingAt(event),
+        event: { type: 'consumer.probe', token, sessionActor, sessionId },
+      });
+    }),
+    /** Renew the session lock (T10). */
+    requestRenewal: enqueueActions(({ context, enqueue }) => {
+      const patch: Patch = {};
+      const req = request(
+        context,
+        context.sessionActor ?? '',
+        { type: 'req.renew', token: context.token ?? '' },
+        { op: 'renew' },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** `probes`: the probe timer fired; the Chooser picks the operation. */
+    chooseProbe: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.probe');
+      const { token, sessionActor, sessionId } = event;
+      enqueue.assign({ probeArmed: false });
+      enqueue.emit({
+        type: 'fx.choose',
+        name: `probe:${context.self}`,
+        options: PROBE_KINDS,
+        event: { type: 'consumer.probeChosen', token, sessionActor, sessionId, options: PROBE_KINDS, choice: 0 },
+      });
+    }),
+    /** `probes`: make the chosen operation under the probe's token; its answer is not acted on. */
+    sendProbe: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.probeChosen');
+      enqueueStep(enqueue, sendProbe(context, event.options[event.choice] ?? 'none', event));
+    }),
+    /** The handler finished with the message. */
+    recordProcessed: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.processed');
+      const f = context.inflight[event.seq];
+      if (!f) return;
+      enqueue.emit(
+        fact({
+          kind: 'processed',
+          entity: context.spec.entity,
+          consumer: context.self,
+          session: context.sessionId,
+          seq: event.seq,
+          messageId: f.message.messageId,
+          outcome: f.outcome ?? 'complete',
+        }),
+      );
+    }),
+    /**
+     * `checkpoint`: record progress in the session state before completing (the session-state idiom, §5):
+     * if the lock was lost while handling, the write is refused and the next holder resumes from the
+     * last good checkpoint (T13).
+     */
+    saveCheckpoint: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.processed');
+      const f = context.inflight[event.seq];
+      const outcome = f?.outcome ?? 'complete';
+      const action = outcome === 'stall' ? 'complete' : outcome;
+      if (!context.spec.checkpoint || !context.sessionful || context.token === null || action !== 'complete') return;
+      const value = `done:${event.seq}`;
+      const patch: Patch = { lastCheckpoint: value };
+      const req = request(
+        context,
+        context.sessionActor ?? '',
+        { type: 'req.setState', token: context.token, value },
+        { op: 'setState' },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
+    /** Settle the message by the handler's outcome (T5–T8; a stalled handler completes, too late). */
+    settleMessage: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'consumer.processed');
+      const f = context.inflight[event.seq];
+      if (!f) return;
+      const outcome = f.outcome ?? 'complete';
+      const action = outcome === 'stall' ? 'complete' : (outcome as 'complete' | 'abandon' | 'defer' | 'deadLetter');
+      const to = context.sessionful ? (context.sessionActor ?? '') : context.entityActor;
+      const token = context.sessionful ? context.token : f.message.lockToken;
+      const patch: Patch = {};
+      const req = request(
+        context,
+        to,
+        {
+          type: 'req.settle',
+          token,
+          seq: event.seq,
+          action,
+          ...(action === 'deadLetter'
+            ? { reason: 'HandlerRejected', description: 'dead-lettered by the consumer policy' }
+            : {}),
+        },
+        { op: 'settle', seq: event.seq },
+        patch,
+      );
+      enqueueStep(enqueue, { patch, fx: [req] });
+    }),
   },
 }).createMachine({
   id: 'consumer',
@@ -964,7 +1158,6 @@ export const consumerMachine = setup({
     entityActor: input.entityActor,
     sessionful: input.sessionful,
     sessionActorFor: input.sessionActorFor,
-    phase: 'idle',
     reqId: 0,
     pending: {},
     epoch: 0,
@@ -974,7 +1167,6 @@ export const consumerMachine = setup({
     lockedUntilMs: 0,
     acceptedAtMs: 0,
     inflight: {},
-    receiving: false,
     named: input.spec.sessions === 'next' ? [] : input.spec.sessions,
     retries: 0,
     lastCheckpoint: null,
@@ -983,40 +1175,162 @@ export const consumerMachine = setup({
     probeArmed: false,
   }),
   initial: 'idle',
-  on: { '*': { actions: 'apply' } },
-  // The phase is decided by the pure handler; the statechart mirrors it so traces and inspectors show it.
-  always: [
-    { guard: 'crashed', target: '.crashed' },
-    { guard: 'done', target: '.done' },
-  ],
+  // In every state but `done` and `crashed` (which ignore late events).
+  on: {
+    'fault.crash': crash([], []),
+    // The link drops under the consumer: the broker releases the lock; the consumer finds out on its next call.
+    'fault.detach': branch(['holdsSession'], undefined, [{ type: 'requestClose', params: { cause: 'detach' } }]),
+    'consumer.retry': toNextSession([], []),
+    'consumer.outcomeChosen': { actions: 'applyOutcome' },
+    'consumer.durationChosen': { actions: 'startHandlerTimer' },
+    'consumer.timingChosen': branch([{ type: 'timingFor', params: { purpose: 'finish' } }], undefined, [
+      'finishAtChosenTime',
+    ]),
+    'consumer.probe': { actions: 'chooseProbe' },
+    'consumer.probeChosen': { actions: 'sendProbe' },
+    reply: [
+      branch(['staleAnswer'], undefined, ['forgetRequest']),
+      branch(['probeAnswered'], undefined, ['forgetRequest']),
+      branch([answered('accept'), 'renewsAfterAccept'], '#consumer.holding.renewal.scheduled', [
+        'takeSession',
+        'armRenewal',
+        'armProbe',
+        'readCheckpoint',
+        'forgetRequest',
+        'askForMessages',
+      ]),
+      branch([answered('accept')], '#consumer.holding', [
+        'takeSession',
+        'armRenewal',
+        'armProbe',
+        'readCheckpoint',
+        'forgetRequest',
+        'askForMessages',
+      ]),
+      branch([refused('accept'), 'acceptRetryLeft'], '#consumer.accepting.backingOff', ['backOff', 'forgetRequest']),
+      branch([refused('accept'), 'acceptsNext'], '#consumer.done', ['forgetRequest']),
+      ...toNextSession([refused('accept')], ['forgetRequest', 'resetRetries']),
+      ...toNextSession(['lockLost'], ['forgetRequest', 'stopRenewal', 'stopHandlers'], ['probeLostSession']),
+      ...toNextSession([refused('close')], ['forgetRequest']),
+      branch([answered('close')], undefined, ['forgetRequest']),
+      branch([answered('getState')], undefined, ['recordCheckpoint', 'forgetRequest']),
+      branch([refused('getState')], undefined, ['forgetRequest']),
+      branch([answered('setState')], undefined, ['forgetRequest']),
+      branch([refused('setState')], undefined, ['forgetRequest']),
+    ],
+  },
   states: {
     idle: {
       entry: 'scheduleStart',
-      always: [
-        { guard: 'accepting', target: 'accepting' },
-        { guard: 'holding', target: 'holding' },
-      ],
+      on: { 'consumer.start': toNextSession([], []) },
     },
     accepting: {
-      always: [
-        { guard: 'holding', target: 'holding' },
-        { guard: 'closing', target: 'closing' },
-      ],
+      initial: 'requesting',
+      on: LATE_SESSION_REPLIES,
+      states: {
+        /** The accept is in flight (T2, T3). */
+        requesting: {},
+        /** SessionCannotBeLocked: waiting `acceptRetryMs` to try the named session again (§2.2). */
+        backingOff: {},
+      },
     },
     holding: {
-      always: [
-        { guard: 'accepting', target: 'accepting' },
-        { guard: 'closing', target: 'closing' },
-      ],
+      type: 'parallel',
+      on: {
+        reply: [
+          branch(['probeRenewed'], undefined, ['extendLock', 'forgetRequest']),
+          branch(['probeReceived'], undefined, ['takeProbed', 'forgetRequest']),
+        ],
+        'consumer.timingChosen': branch(['probeTimeChosen'], undefined, ['setProbeTimer']),
+      },
+      states: {
+        receiver: {
+          initial: 'ready',
+          on: {
+            'consumer.processed': [
+              ...crash(['handlerRunning', { type: 'outcomeIs', params: { outcome: 'crash' } }], ['recordProcessed']),
+              ...closeReceiver(
+                ['handlerRunning', { type: 'outcomeIs', params: { outcome: 'close' } }],
+                ['recordProcessed'],
+              ),
+              branch(['handlerRunning', 'receiveAndDelete'], undefined, [
+                'recordProcessed',
+                'dropHandler',
+                'askForMessages',
+              ]),
+              branch(['handlerRunning'], undefined, ['recordProcessed', 'saveCheckpoint', 'settleMessage']),
+            ],
+            reply: [
+              branch([answered('receive'), 'receivedNothing', 'handlersBusy'], '.ready', ['forgetRequest']),
+              // Before going idle, fetch what this consumer deferred in the session (T9).
+              branch([answered('receive'), 'receivedNothing', 'deferredToFetch'], '.receiving', [
+                'fetchDeferred',
+                'forgetRequest',
+              ]),
+              // Idle: nothing arrived within the wait (SessionIdleTimeout closes the session, §9).
+              branch([answered('receive'), 'receivedNothing', 'plainReceiver'], '#consumer.done', ['forgetRequest']),
+              ...closeReceiver([answered('receive'), 'receivedNothing'], ['forgetRequest']),
+              branch([answered('receive')], '.ready', ['takeMessages', 'forgetRequest', 'askForMessages']),
+              branch([refused('receive')], '.ready', ['forgetRequest', 'askForMessages']),
+              branch([answered('fetchDeferred'), 'moreDeferredAfterFetch'], '.receiving', [
+                'takeFetched',
+                'fetchDeferred',
+                'forgetRequest',
+              ]),
+              branch([answered('fetchDeferred')], '.ready', ['takeFetched', 'forgetRequest', 'askForMessages']),
+              branch([refused('fetchDeferred'), 'moreDeferredAfterFetch'], '.receiving', [
+                'takeFetched',
+                'fetchDeferred',
+                'forgetRequest',
+              ]),
+              branch([refused('fetchDeferred')], '.ready', ['takeFetched', 'forgetRequest', 'askForMessages']),
+              branch([answered('settle')], undefined, ['settleDone', 'forgetRequest', 'askForMessages']),
+              branch([refused('settle')], undefined, ['dropHandler', 'forgetRequest', 'askForMessages']),
+            ],
+          },
+          states: {
+            /** No receive in flight: ask when a handler slot is free. */
+            ready: {
+              on: { 'consumer.pump': branch(['handlerSlotFree'], 'receiving', ['requestMessages']) },
+            },
+            /** A receive (or a fetch by sequence number) is in flight. */
+            receiving: {},
+          },
+        },
+        renewal: {
+          initial: 'off',
+          on: {
+            'consumer.renewTick': branch(['holdsSession'], '.renewing', ['requestRenewal']),
+            'consumer.timingChosen': branch(['renewTimeChosen'], undefined, ['setRenewTimer']),
+            reply: [
+              branch([answered('renew'), 'renewsAfterRenewal'], '.scheduled', [
+                'extendLock',
+                'armRenewal',
+                'armProbeIfUnarmed',
+                'forgetRequest',
+              ]),
+              branch([answered('renew')], '.off', ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
+              branch([refused('renew')], '.off', ['forgetRequest']),
+            ],
+          },
+          states: {
+            /** Not renewing: the policy renews no more (none, outside its window, or a renewal failed). */
+            off: {},
+            /** The next renewal is set (sdk-api §1.2). */
+            scheduled: {},
+            /** A renewal is in flight (T10). */
+            renewing: {},
+          },
+        },
+      },
     },
     closing: {
-      always: [
-        { guard: 'accepting', target: 'accepting' },
-        { guard: 'holding', target: 'holding' },
-      ],
+      on: {
+        ...LATE_SESSION_REPLIES,
+        reply: [...toNextSession([answered('close')], ['forgetRequest']), ...LATE_SESSION_REPLIES.reply],
+      },
     },
-    // Not final: a finished consumer stays addressable, so late replies are delivered and ignored.
-    done: {},
-    crashed: {},
+    done: { on: IGNORE_LATE_EVENTS },
+    crashed: { on: IGNORE_LATE_EVENTS },
   },
 });

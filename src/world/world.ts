@@ -542,7 +542,11 @@ export class World {
       } else if (rec.id.startsWith('consumer:')) {
         const snap = rec.ref.getSnapshot();
         const ctx = snap.context as ConsumerContext;
-        consumers[ctx.spec.id] = { state: String(snap.value), session: ctx.sessionId, checkpoint: ctx.lastCheckpoint };
+        consumers[ctx.spec.id] = {
+          state: topState(snap.value),
+          session: ctx.sessionId,
+          checkpoint: ctx.lastCheckpoint,
+        };
       }
     }
     return { nowMs: this.nowMs, entities, consumers };
@@ -568,6 +572,11 @@ export class World {
 
 function ignoreError(): void {
   /* read from the snapshot by failIfErrored */
+}
+
+/** A statechart's top-level state: `holding` for `{ holding: { receiver: 'ready', renewal: 'off' } }`. */
+function topState(value: unknown): string {
+  return typeof value === 'string' ? value : (Object.keys(value as object)[0] ?? '');
 }
 
 function stateName(ref: AnyActorRef): string {
