@@ -21,6 +21,9 @@ import { runWorkload } from '../world/run.ts';
 import { World } from '../world/world.ts';
 import type { Workload, WorkloadInput } from '../world/workload.ts';
 import { normalizeWorkload } from '../world/workload.ts';
+import type { TransitionCoverageReport } from '../machines/coverage.ts';
+import { countsRecord, coverageReport, mergeCounts } from '../machines/coverage.ts';
+import type { TransitionCounts } from '../machines/inspect.ts';
 import type { Situation } from './coverage.ts';
 import { SITUATIONS, situationsOfRun } from './coverage.ts';
 import type { Example, Schedule, SeededSchedule, Strategy } from './strategy.ts';
@@ -46,6 +49,8 @@ export interface CheckOptions {
   readonly onProgress?: (progress: { readonly runs: number; readonly elapsedMs: number }) => void;
   /** Polled before every run: true ends the exploration without a failure (another worker found one). */
   readonly shouldStop?: () => boolean;
+  /** Count the machine transitions the exploration takes (default true; costs a few per cent). */
+  readonly transitionCoverage?: boolean;
 }
 
 export interface Size {
@@ -93,6 +98,8 @@ export interface CheckReport {
   /** Runs cut off by the step bound. */
   readonly boundHits: number;
   readonly coverage: Readonly<Record<Situation, number>>;
+  /** Transition coverage of the exploration (not of shrinking), per machine; absent when not collected. */
+  readonly transitions?: TransitionCoverageReport;
   /** Documented losses of order and other notes the properties report without failing. */
   /** Grouped by kind (ids and numbers aside): one example each, and how many runs showed that kind. */
   readonly observations: readonly { readonly text: string; readonly count: number }[];
@@ -111,6 +118,8 @@ export interface Exploration {
   readonly steps: { readonly sum: number; readonly min: number; readonly max: number };
   readonly boundHits: number;
   readonly coverage: Readonly<Record<Situation, number>>;
+  /** Times each machine transition was taken, by id (sorted keys); absent when not collected. */
+  readonly transitions?: Readonly<Record<string, number>>;
   /** [kind, first text, runs], in the order the kinds were first seen. */
   readonly observations: readonly (readonly [string, string, number])[];
   readonly failure?: { readonly example: Example; readonly path: string };
@@ -136,12 +145,13 @@ class Runner {
     private readonly pctDepth: number,
   ) {}
 
-  execute(input: WorkloadInput, schedule: Schedule, full: boolean): Outcome {
+  execute(input: WorkloadInput, schedule: Schedule, full: boolean, coverage?: TransitionCounts): Outcome {
     const workload = normalizeWorkload(this.mutant ? { ...input, mutant: this.mutant } : input);
     const trace = full ? 'full' : 'facts';
+    const counted = coverage ? { coverage } : {};
     const result = isSeeded(schedule)
-      ? new World(workload, { chooser: new Chooser(this.sourceOf(input, workload, schedule)), trace }).run()
-      : runWorkload(workload, { picks: schedule, trace });
+      ? new World(workload, { chooser: new Chooser(this.sourceOf(input, workload, schedule)), trace, ...counted }).run()
+      : runWorkload(workload, { picks: schedule, trace, ...counted });
     if (isSeeded(schedule)) this.recorded.set(schedule, { input, picks: picksOf(result.decisions) });
     const record: RunRecord = { workload, trace: result.trace, final: result.final, hitBound: result.hitBound };
     let violation: Violation | undefined;
@@ -236,8 +246,8 @@ type SearchProperty = fc.IRawProperty<unknown, false>;
 
 interface Search {
   readonly runner: Runner;
-  /** The fast-check property; `onRun` sees every run's outcome (exploration only). */
-  property(onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean): SearchProperty;
+  /** The fast-check property; `onRun` sees every run's outcome, `coverage` counts its transitions (exploration only). */
+  property(onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean, coverage?: TransitionCounts): SearchProperty;
 }
 
 function searchOf(options: CheckOptions): Search {
@@ -246,16 +256,17 @@ function searchOf(options: CheckOptions): Search {
   const runner = new Runner(properties, options.mutant, options.pctDepth ?? DEFAULT_PCT_DEPTH);
   const strategy = options.strategy ?? 'list';
   const predicate =
-    (onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean) => (input: WorkloadInput, schedule: Schedule) => {
+    (onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean, coverage?: TransitionCounts) =>
+    (input: WorkloadInput, schedule: Schedule) => {
       if (shouldStop?.()) throw new StopSearch('stopped');
-      const outcome = runner.execute(input, schedule, false);
+      const outcome = runner.execute(input, schedule, false, coverage);
       onRun?.(outcome);
       return outcome.violation === undefined;
     };
   return {
     runner,
-    property: (onRun, shouldStop) => {
-      const run = predicate(onRun, shouldStop);
+    property: (onRun, shouldStop, coverage) => {
+      const run = predicate(onRun, shouldStop, coverage);
       // `list` is the search as it always was: a workload and a decision list, generated and shrunk by fast-check.
       if (strategy === 'list')
         return fc.property(workloads, scheduleArb(), (input, picks) => run(input, picks)) as SearchProperty;
@@ -279,28 +290,33 @@ export function explore(options: CheckOptions): Exploration {
   const started = Date.now();
   const coverage = Object.fromEntries(Object.keys(SITUATIONS).map((k) => [k, 0])) as Record<Situation, number>;
   const observations = new Map<string, { text: string; count: number }>();
+  const transitions: TransitionCounts | undefined = options.transitionCoverage === false ? undefined : new Map();
   let runs = 0;
   let boundHits = 0;
   let stepsMin = Infinity;
   let stepsMax = 0;
   let stepsSum = 0;
 
-  const property = search.property((outcome) => {
-    runs++;
-    stepsSum += outcome.steps;
-    stepsMin = Math.min(stepsMin, outcome.steps);
-    stepsMax = Math.max(stepsMax, outcome.steps);
-    if (outcome.record.hitBound) boundHits++;
-    for (const s of situationsOfRun(outcome.record)) coverage[s]++;
-    const kinds = new Map<string, string>();
-    for (const p of properties)
-      for (const note of p.observe?.(outcome.record) ?? []) kinds.set(observationKind(note), note);
-    for (const [kind, note] of kinds) {
-      const seen = observations.get(kind);
-      observations.set(kind, { text: seen?.text ?? note, count: (seen?.count ?? 0) + 1 });
-    }
-    if (options.onProgress && runs % 50 === 0) options.onProgress({ runs, elapsedMs: Date.now() - started });
-  }, options.shouldStop);
+  const property = search.property(
+    (outcome) => {
+      runs++;
+      stepsSum += outcome.steps;
+      stepsMin = Math.min(stepsMin, outcome.steps);
+      stepsMax = Math.max(stepsMax, outcome.steps);
+      if (outcome.record.hitBound) boundHits++;
+      for (const s of situationsOfRun(outcome.record)) coverage[s]++;
+      const kinds = new Map<string, string>();
+      for (const p of properties)
+        for (const note of p.observe?.(outcome.record) ?? []) kinds.set(observationKind(note), note);
+      for (const [kind, note] of kinds) {
+        const seen = observations.get(kind);
+        observations.set(kind, { text: seen?.text ?? note, count: (seen?.count ?? 0) + 1 });
+      }
+      if (options.onProgress && runs % 50 === 0) options.onProgress({ runs, elapsedMs: Date.now() - started });
+    },
+    options.shouldStop,
+    transitions,
+  );
 
   const timeMs = options.runs === undefined ? (options.timeMs ?? 20_000) : options.timeMs;
   const explored = fc.check(property, {
@@ -318,6 +334,7 @@ export function explore(options: CheckOptions): Exploration {
     steps: { sum: stepsSum, min: runs === 0 ? 0 : stepsMin, max: stepsMax },
     boundHits,
     coverage,
+    ...(transitions ? { transitions: countsRecord(transitions) } : {}),
     observations: [...observations].map(([kind, o]) => [kind, o.text, o.count] as const),
     ...(failed && explored.counterexample && explored.counterexamplePath !== null
       ? { failure: { example: exampleOf(options, explored.counterexample), path: explored.counterexamplePath } }
@@ -338,6 +355,11 @@ function merged(options: CheckOptions, explorations: readonly Exploration[]) {
     }
   }
   const ran = explorations.filter((e) => e.runs > 0);
+  const counted = explorations.filter((e) => e.transitions !== undefined);
+  const transitions =
+    counted.length === 0
+      ? undefined
+      : coverageReport(counted.reduce((into, e) => mergeCounts(into, e.transitions ?? {}), new Map<string, number>()));
   const strategy = options.strategy ?? 'list';
   return {
     seed: options.seed,
@@ -351,6 +373,7 @@ function merged(options: CheckOptions, explorations: readonly Exploration[]) {
     },
     boundHits: explorations.reduce((n, e) => n + e.boundHits, 0),
     coverage,
+    ...(transitions ? { transitions } : {}),
     observations: [...observations.values()].sort((a, b) => b.count - a.count),
     properties: (options.properties ?? ALL_PROPERTIES).map((p) => p.id),
   };

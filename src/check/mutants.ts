@@ -55,12 +55,13 @@ export function runMutants(options: MutantsOptions): MutantsReport {
       ...budgetOf(options),
       shrinkTimeMs: options.shrinkTimeMs ?? 5_000,
       mutant: mutant.id,
+      transitionCoverage: false,
     });
     const result = toResult(mutant, report);
     results.push(result);
     options.onMutant?.(result);
   }
-  const clean = check({ seed: options.seed, ...budgetOf(options) });
+  const clean = check({ seed: options.seed, ...budgetOf(options), transitionCoverage: false });
   const cleanResult = {
     passed: clean.passed,
     runs: clean.runs,

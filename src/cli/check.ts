@@ -20,6 +20,7 @@ import type { CheckOptions, CheckReport, Counterexample } from '../check/check.t
 import { check } from '../check/check.ts';
 import { SITUATIONS } from '../check/coverage.ts';
 import type { Situation } from '../check/coverage.ts';
+import type { TransitionCoverageReport } from '../machines/coverage.ts';
 import { MAX_WORKERS, WorkerError, checkParallel, runsShare } from '../check/parallel.ts';
 import type { Strategy } from '../check/strategy.ts';
 import { STRATEGIES, isStrategy } from '../check/strategy.ts';
@@ -51,6 +52,7 @@ const CHECK_FLAGS = {
   'pct-depth': 'int',
   workers: 'int',
   shard: 'string',
+  transitions: 'boolean',
 } as const;
 
 const MAX_PCT_DEPTH = 50;
@@ -196,6 +198,7 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
   };
   const conclusion = {
     json: flags.json === true,
+    transitions: flags.transitions === true,
     timing: flags['no-timing'] !== true,
     mutant: mutant?.id ?? null,
     out,
@@ -234,7 +237,14 @@ function strategyText(strategy: Strategy, pctDepth: number | undefined): string 
 /** Print the report, save the replay file of a violation; the exit code. */
 function conclude(
   searched: CheckReport,
-  options: { json: boolean; timing: boolean; mutant: string | null; out: string | undefined; shard: Shard | undefined },
+  options: {
+    json: boolean;
+    transitions: boolean;
+    timing: boolean;
+    mutant: string | null;
+    out: string | undefined;
+    shard: Shard | undefined;
+  },
   io: Io,
 ): number {
   const report: CheckReport = options.shard
@@ -261,7 +271,7 @@ function conclude(
       ),
     );
   } else {
-    io.out(renderReport(report, io.color));
+    io.out(renderReport(report, io.color, { allTransitions: options.transitions }));
     const saved = save();
     if (saved !== undefined) io.out(`Replay file: ${saved}\n  sbsim replay ${shellQuote(saved)}`);
   }
@@ -350,7 +360,10 @@ const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' :
 const pct = (n: number, d: number): string =>
   d === 0 ? '0%' : `${((100 * n) / d).toFixed(n === 0 || n === d ? 0 : 1)}%`;
 
-export function renderReport(report: CheckReport, color: boolean): string {
+/** About how wide the never-taken list of a machine's line may grow before "+N more" (all with --transitions). */
+const NEVER_WIDTH = 90;
+
+export function renderReport(report: CheckReport, color: boolean, options: { allTransitions?: boolean } = {}): string {
   const c = new Chalk({ level: color ? 1 : 0 });
   const lines: string[] = [];
   const perSecond = report.ms > 0 ? (report.runs * 1000) / report.ms : 0;
@@ -374,6 +387,7 @@ export function renderReport(report: CheckReport, color: boolean): string {
     const n = report.coverage[key];
     lines.push(`  ${n > 0 ? c.green('✓') : c.yellow('✗')} ${text}: ${count(n, 'run')} (${pct(n, report.runs)})`);
   }
+  if (report.transitions) lines.push(...renderTransitions(report.transitions, c, options.allTransitions === true));
   if (report.observations.length > 0) {
     lines.push(c.bold('Observed (documented, not violations)'));
     for (const o of report.observations.slice(0, 6))
@@ -386,6 +400,41 @@ export function renderReport(report: CheckReport, color: boolean): string {
   }
   lines.push(...renderCounterexample(cx, cx.fastCheck.seed, c));
   return lines.join('\n');
+}
+
+/**
+ * Per machine: N of M transitions taken, and the first few never taken (all of them, one a line, with
+ * `--transitions`).
+ */
+function renderTransitions(t: TransitionCoverageReport, c: InstanceType<typeof Chalk>, all: boolean): string[] {
+  const lines = [c.bold(`Transitions taken: ${t.taken} of ${t.total} (${pct(t.taken, t.total)})`)];
+  const width = Math.max(...t.machines.map((m) => m.name.length));
+  const ratioWidth = Math.max(...t.machines.map((m) => `${m.taken} of ${m.total}`.length));
+  let hidden = 0;
+  for (const m of t.machines) {
+    const ratio = `${m.taken} of ${m.total}`;
+    const head = `  ${m.taken === m.total ? c.green('✓') : c.yellow('✗')} ${m.name.padEnd(width)}  ${ratio}`;
+    if (m.never.length === 0 || all) {
+      lines.push(head);
+      if (all) for (const n of m.never) lines.push(`      ${c.dim('never:')} ${n.label}`);
+      continue;
+    }
+    // As many as fit a line of about NEVER_WIDTH characters, at least one.
+    const shown: string[] = [];
+    let used = 0;
+    for (const n of m.never) {
+      if (shown.length > 0 && used + n.short.length > NEVER_WIDTH) break;
+      shown.push(n.short);
+      used += n.short.length + 2;
+    }
+    const more = m.never.length - shown.length;
+    hidden += more;
+    lines.push(
+      `${head.padEnd(head.length + ratioWidth - ratio.length)}  ${c.dim('never:')} ${shown.join('; ')}${more > 0 ? c.dim(`; +${more} more`) : ''}`,
+    );
+  }
+  if (hidden > 0) lines.push(c.dim('  (--transitions lists every transition never taken; --json carries them all)'));
+  return lines;
 }
 
 function renderCounterexample(cx: Counterexample, seed: number, c: InstanceType<typeof Chalk>): string[] {

@@ -17,14 +17,18 @@ import { WORKLOADS } from '../workloads/standard.ts';
 import { benchCommand } from './bench.ts';
 import { teachCommand } from './teach.ts';
 import { replayCommand } from './replay.ts';
+import { machinesCommand } from './machines.ts';
 
 const HELP = `sbsim — deterministic simulator and property checker for Azure Service Bus message sessions
 
 Usage:
   sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--strategy S]
                 [--pct-depth D] [--out FILE] [--json [--no-timing]] [--workers N] [--shard I/N] [--shrink-time S]
+                [--transitions]
                 property search over generated (or the given) workloads and schedules; a violation
-                is shrunk and saved as a replay file (--out, else sbsim-failure-<property>-<seed>.json)
+                is shrunk and saved as a replay file (--out, else sbsim-failure-<property>-<seed>.json);
+                reports the situations reached and the machine transitions taken (--transitions: list
+                every one never taken)
                 --strategy list (default: shrinkable decision lists) | random (seeded random walks)
                   | pct (actor priorities with D-1 change points, default D 3) | portfolio (a mix)
                 --workers N: N searches in parallel, seeds seed..seed+N-1, --runs split between them
@@ -36,6 +40,9 @@ Usage:
                 run one workload under one seed, print its trace and final state
   sbsim teach   [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE]
                 narrated scenarios with timeline pictures, one per session rule
+  sbsim machines [NAME] [--format text|mermaid|json|html] [--out FILE]
+                the statecharts, drawn from their XState definitions: session, lock, entity,
+                consumer, topic (default: all)
   sbsim bench   [--json]                executions and steps per second
   sbsim help                            this text
 
@@ -66,6 +73,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return teachCommand(rest, io);
       case 'bench':
         return await benchCommand(rest, io);
+      case 'machines':
+        return machinesCommand(rest, io);
       default:
         throw new UsageError(`sbsim: unknown command "${command}" (try: sbsim help)`);
     }

@@ -4,6 +4,7 @@
  */
 import type { Decision } from '../sim/chooser.ts';
 import { Chooser } from '../sim/chooser.ts';
+import type { TransitionCounts } from '../machines/inspect.ts';
 import type { RunResult, TraceLevel } from './world.ts';
 import { World } from './world.ts';
 import type { Workload, WorkloadInput } from './workload.ts';
@@ -17,6 +18,8 @@ export interface RunOptions {
   /** Recorded decisions to replay exactly; a mismatch throws DivergenceError. */
   readonly replay?: readonly Decision[];
   readonly trace?: TraceLevel;
+  /** Count the machine transitions taken into this map (WorldOptions.coverage). */
+  readonly coverage?: TransitionCounts;
 }
 
 export interface WorkloadRun extends RunResult {
@@ -49,6 +52,10 @@ export function chooserFor(options: RunOptions): Chooser {
 
 export function runWorkload(input: Workload | WorkloadInput, options: RunOptions = {}): WorkloadRun {
   const workload = isWorkload(input) ? input : normalizeWorkload(input);
-  const world = new World(workload, { chooser: chooserFor(options), trace: options.trace ?? 'full' });
+  const world = new World(workload, {
+    chooser: chooserFor(options),
+    trace: options.trace ?? 'full',
+    ...(options.coverage ? { coverage: options.coverage } : {}),
+  });
   return { ...world.run(), workload };
 }

@@ -22,6 +22,8 @@ import type { TraceEvent, Via } from '../trace/types.ts';
 import type { Machines } from './machines.ts';
 import { machinesFor } from './machines.ts';
 import type { Fault, Workload } from './workload.ts';
+import type { TransitionCounts } from '../machines/inspect.ts';
+import { coverageInspector } from '../machines/inspect.ts';
 
 interface Envelope {
   readonly event: SimEvent;
@@ -46,6 +48,11 @@ export interface WorldOptions {
   readonly trace?: TraceLevel;
   /** Sees every actor created and every event delivered to a machine (the benchmark records these). */
   readonly observer?: WorldObserver;
+  /**
+   * Counts every machine transition taken, by its stable id (src/machines/inspect.ts), through XState's
+   * inspection API. Left out, actors are created without an inspector and nothing is counted.
+   */
+  readonly coverage?: TransitionCounts;
 }
 
 /**
@@ -144,6 +151,7 @@ export class World {
   private readonly factListeners: Array<(fact: Fact, actor: ActorId) => void> = [];
   private readonly observer: WorldObserver | null;
   private readonly machines: Machines;
+  private readonly inspect: ReturnType<typeof coverageInspector> | undefined;
 
   constructor(workload: Workload, options: WorldOptions) {
     this.workload = workload;
@@ -151,6 +159,7 @@ export class World {
     this.chooser = options.chooser;
     this.level = options.trace ?? 'full';
     this.observer = options.observer ?? null;
+    this.inspect = options.coverage ? coverageInspector(options.coverage) : undefined;
     this.renewalLoss = workload.faults.filter(
       (f): f is Extract<Fault, { kind: 'loseRenewals' }> => f.kind === 'loseRenewals',
     );
@@ -202,7 +211,8 @@ export class World {
 
   private spawn(id: ActorId, machine: AnyStateMachine, input: unknown): void {
     this.observer?.spawned(id, machine, input);
-    const ref: AnyActorRef = createActor(machine, { id, input });
+    const inspect = this.inspect;
+    const ref: AnyActorRef = createActor(machine, inspect ? { id, input, inspect } : { id, input });
     const rec: ActorRec = { id, ref, sink: null, mailbox: [], broker: isBrokerId(id) };
     this.addRec(rec);
     ref.on('*', (effect: Effect) => {
