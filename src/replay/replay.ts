@@ -40,6 +40,8 @@ export interface ReplayResult {
   readonly violations: readonly Violation[];
   /** Why the replay diverged, naming the decision; null otherwise. */
   readonly divergence: Divergence | null;
+  /** Machine transitions the run took (transition id → times), marked on the charts of the HTML page. */
+  readonly transitions: ReadonlyMap<string, number>;
 }
 
 export interface Divergence {
@@ -55,10 +57,11 @@ export interface Divergence {
 
 export function replay(file: ReplayFile, properties: readonly Property[] = ALL_PROPERTIES): ReplayResult {
   const chooser = Chooser.replaying(file.decisions);
+  const transitions = new Map<string, number>();
   let world: World | undefined;
   let error: DivergenceError | undefined;
   try {
-    world = new World(file.workload, { chooser, trace: 'full' });
+    world = new World(file.workload, { chooser, trace: 'full', coverage: transitions });
     while (world.step()) {
       /* one step per scheduling decision */
     }
@@ -87,7 +90,7 @@ export function replay(file: ReplayFile, properties: readonly Property[] = ALL_P
       t: run.endedAtMs,
       reason: reasonOf(error),
     };
-    return { file, outcome: 'diverged', run, violation: null, violations: [], divergence };
+    return { file, outcome: 'diverged', run, violation: null, violations: [], divergence, transitions };
   }
   const violations = checkAll(
     { workload: file.workload, trace: run.trace, final: run.final as WorldState, hitBound: run.hitBound },
@@ -96,7 +99,15 @@ export function replay(file: ReplayFile, properties: readonly Property[] = ALL_P
   const recorded = violations.find((v) => v.property === file.property.id);
   const outcome: ReplayOutcome =
     recorded?.message === file.property.message ? 'reproduced' : violations.length > 0 ? 'changed' : 'clean';
-  return { file, outcome, run, violation: recorded ?? violations[0] ?? null, violations, divergence: null };
+  return {
+    file,
+    outcome,
+    run,
+    violation: recorded ?? violations[0] ?? null,
+    violations,
+    divergence: null,
+    transitions,
+  };
 }
 
 function unusedDecisions(recorded: readonly Decision[], used: number): DivergenceError | undefined {

@@ -45,9 +45,12 @@ export class Driver {
   private reqId = 0;
   private readonly replies = new Map<string, ReplyEvent>();
 
+  /** Machine transitions taken so far (transition id → times): the charts of a scenario mark them. */
+  readonly coverage: Map<string, number> = new Map();
+
   constructor(workload: Workload | WorkloadInput, chooser: Chooser = ChooserClass.fromList([])) {
     const w = isWorkload(workload) ? workload : normalizeWorkload({ maxSteps: 100_000, ...workload });
-    this.world = new World(w, { chooser });
+    this.world = new World(w, { chooser, coverage: this.coverage });
   }
 
   /** A named external client; replies to it are collected by request id. */
