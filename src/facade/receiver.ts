@@ -154,7 +154,10 @@ export abstract class ReceiverBase implements DeliveryLink {
       const wait = Math.max(0, deadline - runtime.nowMs);
       const reply = await this.stoppable(this.receiveRequest(max - out.length, wait, true));
       if (reply === null) break;
-      if (!reply.ok) throw fromBroker(reply.error);
+      if (!reply.ok) {
+        if (reply.error.code === 'SessionLockLost') this.brokerLockLost();
+        throw fromBroker(reply.error);
+      }
       const got = reply.result.messages;
       const first = out.length === 0;
       for (const m of got) out.push(this.wrap(m));
@@ -277,6 +280,11 @@ export abstract class ReceiverBase implements DeliveryLink {
         subscription.suspend();
       },
     };
+  }
+
+  /** The broker answered SessionLockLost: a session receiver treats it as its lock lapsing (true). */
+  brokerLockLost(): boolean {
+    return false;
   }
 
   /** A suspended subscription hands over what arrived after it was closed. */

@@ -218,6 +218,11 @@ export class SimulatedSessionReceiver extends ReceiverBase {
     });
   }
 
+  override brokerLockLost(): boolean {
+    this.onLockLost();
+    return true;
+  }
+
   private onLockLost(): void {
     if (this.lockLost || this.userClosed) return;
     this.lockLost = true;

@@ -61,6 +61,8 @@ export class Subscription {
         if (this.pending !== pending) return;
         this.pending = null;
         if (!reply.ok) {
+          // The broker noticed the lapsed lock before the receiver's own watch did: the same news.
+          if (reply.error.code === 'SessionLockLost' && this.receiver.brokerLockLost()) return;
           if (this.receiver.linkOpen) {
             this.active = false;
             void this.notify(fromBroker(reply.error), 'receive');
