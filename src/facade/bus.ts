@@ -24,7 +24,7 @@ import { normalizeWorkload, subscriptionPath } from '../world/workload.ts';
 import { SimulatedServiceBusClient } from './client.ts';
 import type { Delivery } from './delivery.ts';
 import { MessageStore, lockTokenOf } from './messages.ts';
-import type { FacadeScript } from './runtime.ts';
+import type { FacadeScript } from './script.ts';
 import { Runtime } from './runtime.ts';
 
 export interface EntityOptions {

@@ -21,38 +21,8 @@
  */
 import type { ActorId, BrokerError, ClientRequest, ReplyEvent, ReplyResult, SimEvent } from '../../models/events.ts';
 import type { World } from '../world/world.ts';
-
-/** One external input to the world, at the step count (`world.steps`) when it was made. */
-export type ScriptOp =
-  | { readonly step: number; readonly op: 'attach'; readonly client: ActorId }
-  | { readonly step: number; readonly op: 'inject'; readonly to: ActorId; readonly event: ClientRequest }
-  | {
-      readonly step: number;
-      readonly op: 'timer';
-      readonly id: string;
-      readonly atMs: number;
-      readonly to: ActorId;
-      readonly event: SimEvent;
-    }
-  | { readonly step: number; readonly op: 'cancel'; readonly id: string }
-  | { readonly step: number; readonly op: 'choose'; readonly name: string; readonly labels: readonly string[] }
-  | {
-      readonly step: number;
-      readonly op: 'chooseInt';
-      readonly name: string;
-      readonly min: number;
-      readonly max: number;
-    };
-
-/** The facade's side of a run: replaying these ops at their steps, with the decisions, redoes the run. */
-export interface FacadeScript {
-  readonly ops: readonly ScriptOp[];
-  /** The step count when the run ended. */
-  readonly endStep: number;
-}
-
-/** The event a client timer delivers to its owner. */
-export const FACADE_TIMER = 'facade.timer';
+import type { FacadeScript, ScriptOp } from './script.ts';
+import { FACADE_TIMER } from './script.ts';
 
 export type Outcome<K extends ReplyResult['kind']> =
   | { readonly ok: true; readonly result: Extract<ReplyResult, { kind: K }> }
@@ -110,6 +80,7 @@ export class Runtime {
   private inbox: Array<() => void> = [];
   private foreground = 0;
   private running = false;
+  private stopped = false;
   /** Set when the world failed (a model threw, the step bound): every later call fails with it. */
   private failure: Error | null = null;
 
@@ -184,7 +155,7 @@ export class Runtime {
   /** A world timer that delivers `event` to `to` (a scheduled send goes straight to its entity). */
   setWorldTimer(id: string, atMs: number, to: ActorId, event: SimEvent): void {
     this.world.setTimer(id, atMs, to, event);
-    this.ops.push({ step: this.world.steps, op: 'timer', id, atMs, to, event });
+    this.ops.push({ step: this.world.steps, op: 'timer', id, atMs, to, event: structuredClone(event) });
   }
 
   cancelWorldTimer(id: string): void {
@@ -231,6 +202,11 @@ export class Runtime {
     );
   }
 
+  /** The run is over (explore): the world takes no more steps; promises still pending stay pending. */
+  stop(): void {
+    this.stopped = true;
+  }
+
   /** The script so far, for a replay file. */
   script(): FacadeScript {
     return { ops: [...this.ops], endStep: this.world.steps };
@@ -271,7 +247,7 @@ export class Runtime {
   }
 
   private kick(): void {
-    if (this.running || this.failure) return;
+    if (this.running || this.failure || this.stopped) return;
     this.running = true;
     void this.loop();
   }
@@ -280,6 +256,7 @@ export class Runtime {
     try {
       for (;;) {
         await macrotask();
+        if (this.stopped) break;
         this.checks = this.checks.filter((c) => !c.poll());
         this.issue();
         if (this.foreground <= 0) break;
@@ -316,7 +293,7 @@ export class Runtime {
       const [intent] = this.intents.splice(index, 1);
       if (!intent) continue;
       this.world.inject(intent.to, intent.event);
-      this.ops.push({ step: this.world.steps, op: 'inject', to: intent.to, event: intent.event });
+      this.ops.push({ step: this.world.steps, op: 'inject', to: intent.to, event: structuredClone(intent.event) });
     }
   }
 
