@@ -17,6 +17,7 @@ import type { TraceEvent } from '../trace/types.ts';
 import type { WorldState } from '../world/world.ts';
 import { World } from '../world/world.ts';
 import type { ReplayFile } from './format.ts';
+import { USER_CODE_PROPERTY, replayScript } from '../facade/script.ts';
 
 export type ReplayOutcome = 'reproduced' | 'changed' | 'clean' | 'diverged';
 
@@ -62,9 +63,12 @@ export function replay(file: ReplayFile, properties: readonly Property[] = ALL_P
   let error: DivergenceError | undefined;
   try {
     world = new World(file.workload, { chooser, trace: 'full', coverage: transitions });
-    while (world.step()) {
-      /* one step per scheduling decision */
-    }
+    // A facade run (explore): the user's code drove the world from outside; its script redoes that.
+    if (file.facade) replayScript(world, file.facade);
+    else
+      while (world.step()) {
+        /* one step per scheduling decision */
+      }
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     error = e;
@@ -96,6 +100,20 @@ export function replay(file: ReplayFile, properties: readonly Property[] = ALL_P
     { workload: file.workload, trace: run.trace, final: run.final as WorldState, hitBound: run.hitBound },
     properties,
   );
+  if (file.facade && file.property.id === USER_CODE_PROPERTY && violations.length === 0) {
+    // The failure was the user's own assertion; it is not in the file, but the broker's side of the run
+    // is, and it replayed without diverging: that is the reproduction a file can give.
+    const { id, message, step, t } = file.property;
+    return {
+      file,
+      outcome: 'reproduced',
+      run,
+      violation: { property: id, message, step, t },
+      violations: [],
+      transitions,
+      divergence: null,
+    };
+  }
   const recorded = violations.find((v) => v.property === file.property.id);
   const outcome: ReplayOutcome =
     recorded?.message === file.property.message ? 'reproduced' : violations.length > 0 ? 'changed' : 'clean';

@@ -266,6 +266,25 @@ export class World {
     this.enqueue(to, event, event.from);
   }
 
+  /**
+   * A timer set from outside (the SDK facade's clock-driven work: receive waits, auto-renewal, scheduled
+   * sends): `event` goes to `to` at `atMs`, and its firing is a scheduling decision like any timer's. The
+   * part of `id` before its first `|` is the sender the trace names. Setting an id again replaces it.
+   */
+  setTimer(id: string, atMs: number, to: ActorId, event: SimEvent): void {
+    this.timers.set(id, atMs, to, event);
+  }
+
+  /** When the earliest pending timer is due, or undefined when none is pending. */
+  nextTimerAtMs(): number | undefined {
+    return this.timers.first()?.atMs;
+  }
+
+  /** Cancel a timer set with `setTimer` (nothing happens if it already fired). */
+  cancelTimer(id: string): void {
+    this.timers.cancel(id);
+  }
+
   onFact(listener: (fact: Fact, actor: ActorId) => void): void {
     this.factListeners.push(listener);
   }
