@@ -1,3 +1,4 @@
+import { enqueueActions } from 'xstate';
 import type { Mutant } from './mutant.ts';
 
 /** M01: Accept-next is check-then-act: it offers sessions that are already locked, and the lock grants a second owner while the first still holds it. */
@@ -7,7 +8,19 @@ export const m01: Mutant = {
   description:
     'Accept-next is check-then-act: it offers sessions that are already locked, and the lock grants a second owner while the first still holds it.',
   bugs: { acceptNextNotExclusive: true },
-  overrides: {},
+  overrides: {
+    lock: {
+      guards: { lapsed: () => false },
+      // Every acquire of a held lock is granted to the newcomer (no expiry of the old holder first).
+      actions: {
+        deny: enqueueActions(({ enqueue }) => {
+          enqueue('grant');
+          enqueue('armExpiry');
+          enqueue('announceGrant');
+        }),
+      },
+    },
+  },
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',
 };
