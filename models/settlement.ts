@@ -215,6 +215,18 @@ export interface SettleRequest {
 
 export const ALREADY_SETTLED = 'The message has either been deleted or already settled';
 
+/** T5–T8: the message is locked, under the caller's token. */
+export function settleable(
+  messages: readonly StoredMessage[],
+  req: Pick<SettleRequest, 'seq' | 'token' | 'action'>,
+  scope: Scope,
+): boolean {
+  const m = messages.find((x) => x.seq === req.seq);
+  return (
+    m !== undefined && m.state === 'locked' && (m.lockToken === req.token || !scope.rules.settleChecksToken(req.action))
+  );
+}
+
 /** T5–T8: settle one message locked under the caller's token. */
 export function settle(
   messages: readonly StoredMessage[],
@@ -223,7 +235,7 @@ export function settle(
 ): Outcome & { readonly error?: BrokerError } {
   const index = messages.findIndex((m) => m.seq === req.seq);
   const m = messages[index];
-  if (!m || m.state !== 'locked' || (m.lockToken !== req.token && scope.rules.settleChecksToken(req.action))) {
+  if (!m || !settleable(messages, req, scope)) {
     return { messages, fx: [], error: { code: 'MessageLockLost', message: ALREADY_SETTLED } };
   }
   const fx: Effect[] = [

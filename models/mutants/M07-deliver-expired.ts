@@ -6,7 +6,7 @@ export const m07: Mutant = {
   slug: 'deliver-expired',
   description: 'TTL is never checked at delivery: an expired message is handed out.',
   bugs: { deliverExpired: true },
-  overrides: {},
+  overrides: { rules: { lazyExpiry: false } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

@@ -10,7 +10,9 @@ export const m09: Mutant = {
   overrides: {
     lock: {
       // An expired lock is renewed on its token alone, its deadline ignored.
-      guards: { validFor: or([and([stateIn('expired'), 'tokenMatches']), ({ context, event }) => validLock(context, event)]) },
+      guards: {
+        validFor: or([and([stateIn('expired'), 'tokenMatches']), ({ context, event }) => validLock(context, event)]),
+      },
     },
   },
   expectedProperty: 'exclusive-lock',
