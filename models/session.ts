@@ -827,7 +827,8 @@ export const sessionMachine = setup({
       on: {
         // The holder's lock ends: its messages go back, its parked receive ends, expiry is evaluated on the
         // unlocked session, and a waiting named accept takes the lock at once (the entity then never sees
-        // the session free); else the entity hears that it is available.
+        // the session free); else the entity hears that it is available. Another token falls through to
+        // the root's transition, which only records the report.
         'lock.released': [
           {
             guard: and(['isHolderToken', 'canAdmitWaiting']),
@@ -853,7 +854,6 @@ export const sessionMachine = setup({
               'reportAvailability',
             ],
           },
-          { actions: 'reportLockReleased' },
         ],
         'lock.expired': [
           {
@@ -880,7 +880,6 @@ export const sessionMachine = setup({
               'reportAvailability',
             ],
           },
-          { actions: 'reportLockExpired' },
         ],
       },
     },
