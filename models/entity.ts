@@ -662,7 +662,6 @@ export const entityMachine = setup({
       entityActor: input.self,
       config: input.config,
       switches: input.switches,
-      bugs: {},
       rules: input.rules,
     },
     nextSeq: 1,

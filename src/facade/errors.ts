@@ -1,5 +1,5 @@
 /**
- * The errors the facade raises, with the classes and texts of @azure/service-bus 7.9 (sdk-api §1.6, and
+ * The errors the facade raises, with the classes and texts of @azure/service-bus 7.9 (docs/semantics.md §2.7, and
  * the SDK's own `serviceBusError.ts` and `util/errors.ts`): a `ServiceBusError` with a `code` for what the
  * service refuses, a plain `Error` for what the SDK itself refuses (a closed receiver, a settled
  * message), and a `TypeError` for a bad argument. Tests tell them apart exactly as they would with the

@@ -1,5 +1,5 @@
 /**
- * The shapes of @azure/service-bus 7.9 that the facade mirrors (sdk-api §1), declared here so that sbsim
+ * The shapes of @azure/service-bus 7.9 that the facade mirrors (docs/semantics.md §2.7 for the errors), declared here so that sbsim
  * does not need the SDK at run time. test/facade/types.test.ts checks at compile time that they are
  * assignable to the SDK's own interfaces.
  */

@@ -172,7 +172,7 @@ export class World {
   private build(): void {
     const { workload } = this;
     const { machines } = this;
-    const common = { switches: workload.switches, rules: machines.rules, bugs: machines.mutant?.bugs ?? {} };
+    const common = { switches: workload.switches, rules: machines.rules };
     for (const config of [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)]) {
       const self = entityActorId(config.name);
       this.spawn(self, machines.entity, { self, config, ...common });
@@ -234,7 +234,7 @@ export class World {
     );
     if (!config) return;
     const lockActor = lockActorId(entity, sessionId);
-    this.spawn(lockActor, this.machines.lock, { session: self, bugs: this.machines.mutant?.bugs ?? {} });
+    this.spawn(lockActor, this.machines.lock, { session: self });
     const input = {
       self,
       lockActor,
@@ -243,7 +243,6 @@ export class World {
       config,
       switches: this.workload.switches,
       rules: this.machines.rules,
-      bugs: this.machines.mutant?.bugs ?? {},
     };
     this.spawn(self, this.machines.session, input);
   }
