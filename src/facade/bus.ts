@@ -22,6 +22,7 @@ import { World, entityActorId, topicActorId } from '../world/world.ts';
 import type { Workload } from '../world/workload.ts';
 import { normalizeWorkload, subscriptionPath } from '../world/workload.ts';
 import { SimulatedServiceBusClient } from './client.ts';
+import type { BusContext } from './context.ts';
 import type { Delivery } from './delivery.ts';
 import { MessageStore, lockTokenOf } from './messages.ts';
 import type { FacadeScript } from './script.ts';
@@ -66,7 +67,7 @@ interface TopicDecl {
 export const DEFAULT_NAMESPACE = 'sbsim.servicebus.windows.net';
 export const BUS_ACTOR: ActorId = 'client:bus';
 
-export class SimulatedServiceBus {
+export class SimulatedServiceBus implements BusContext {
   readonly fullyQualifiedNamespace: string;
   /** @internal */ readonly store = new MessageStore();
   /** @internal Deliveries by lock token. */ readonly deliveries = new Map<string, Delivery>();

@@ -5,7 +5,7 @@
  */
 import { entityActorId } from '../world/world.ts';
 import { subscriptionPath } from '../world/workload.ts';
-import type { SimulatedServiceBus } from './bus.ts';
+import type { BusContext, ClientContext } from './context.ts';
 import { SimulatedDeadLetterReceiver } from './dead-letter-receiver.ts';
 import { ServiceBusError, TEXT, fromBroker } from './errors.ts';
 import { SimulatedReceiver, checkReceiveMode } from './receiver.ts';
@@ -17,14 +17,14 @@ interface Closable {
   close(): Promise<void>;
 }
 
-export class SimulatedServiceBusClient {
+export class SimulatedServiceBusClient implements ClientContext {
   readonly fullyQualifiedNamespace: string;
   readonly identifier: string;
   /** @internal */ closed = false;
   private readonly children: Closable[] = [];
 
   constructor(
-    private readonly bus: SimulatedServiceBus,
+    private readonly bus: BusContext,
     identifier: string,
   ) {
     this.fullyQualifiedNamespace = bus.fullyQualifiedNamespace;

@@ -5,8 +5,7 @@
  * a dead-letter queue is outside the session rules the properties check.
  */
 import type { ReceivedMessage } from '../../models/events.ts';
-import type { SimulatedServiceBus } from './bus.ts';
-import type { SimulatedServiceBusClient } from './client.ts';
+import type { BusContext, ClientContext } from './context.ts';
 import type { Disposition } from './delivery.ts';
 import { TEXT } from './errors.ts';
 import { toReceived } from './messages.ts';
@@ -19,8 +18,8 @@ export class SimulatedDeadLetterReceiver extends SimulatedReceiver {
   private readonly source: string;
 
   constructor(
-    bus: SimulatedServiceBus,
-    client: SimulatedServiceBusClient,
+    bus: BusContext,
+    client: ClientContext,
     path: string,
     receiveMode: ReceiveMode,
     identifier: string | undefined,

@@ -6,8 +6,8 @@
  */
 import type { ActorId, ReceivedMessage, SettleAction } from '../../models/events.ts';
 import { entityActorId } from '../world/world.ts';
-import type { SimulatedServiceBus } from './bus.ts';
-import type { SimulatedServiceBusClient } from './client.ts';
+import type { BusContext, ClientContext, ErrorContext, SubscriptionHost } from './context.ts';
+import { DEFAULT_MAX_WAIT_MS } from './context.ts';
 import type { Delivery, DeliveryLink, Disposition } from './delivery.ts';
 import { ServiceBusError, TEXT, fromBroker } from './errors.ts';
 import { isLong, toReceived } from './messages.ts';
@@ -27,8 +27,6 @@ import type {
 } from './types.ts';
 import type Long from 'long';
 
-/** `Constants.defaultOperationTimeoutInMs`: receiveMessages' default wait. */
-export const DEFAULT_MAX_WAIT_MS = 60_000;
 /** `defaultMaxTimeAfterFirstMessageForBatchingMs`: peekLock returns this long after the first message. */
 export const AFTER_FIRST_MESSAGE_MS = 1_000;
 
@@ -62,7 +60,7 @@ export function checkSequenceNumbers(value: unknown): number[] {
   return [value.toNumber()];
 }
 
-export abstract class ReceiverBase implements DeliveryLink {
+export abstract class ReceiverBase implements DeliveryLink, SubscriptionHost {
   readonly identifier: string;
   readonly actor: ActorId;
   protected userClosed = false;
@@ -75,8 +73,8 @@ export abstract class ReceiverBase implements DeliveryLink {
   protected stopReceive: ((error: Error | null) => void) | null = null;
 
   constructor(
-    protected readonly bus: SimulatedServiceBus,
-    protected readonly client: SimulatedServiceBusClient,
+    protected readonly bus: BusContext,
+    protected readonly client: ClientContext,
     readonly entityPath: string,
     /** The model's entity (a queue, or `topic/Subscriptions/sub`). */
     protected readonly entity: string,
@@ -306,7 +304,7 @@ export abstract class ReceiverBase implements DeliveryLink {
   }
 
   /** @internal For Subscription: report an error to processError's caller context. */
-  errorContext(): { entityPath: string; fullyQualifiedNamespace: string; identifier: string } {
+  errorContext(): ErrorContext {
     return {
       entityPath: this.entityPath,
       fullyQualifiedNamespace: this.bus.fullyQualifiedNamespace,
@@ -318,8 +316,8 @@ export abstract class ReceiverBase implements DeliveryLink {
 /** `createReceiver(queue)`: a receiver of a non-session queue or subscription. */
 export class SimulatedReceiver extends ReceiverBase {
   constructor(
-    bus: SimulatedServiceBus,
-    client: SimulatedServiceBusClient,
+    bus: BusContext,
+    client: ClientContext,
     entityPath: string,
     receiveMode: ReceiveMode,
     identifier: string | undefined,

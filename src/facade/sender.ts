@@ -9,8 +9,7 @@
  */
 import Long from 'long';
 import type { ActorId } from '../../models/events.ts';
-import type { SimulatedServiceBus } from './bus.ts';
-import type { SimulatedServiceBusClient } from './client.ts';
+import type { BusContext, ClientContext } from './context.ts';
 import { ServiceBusError, TEXT, fromBroker } from './errors.ts';
 import type { Payload } from './messages.ts';
 import { MAX_MESSAGE_BYTES, isLong, isObjectWith, sizeOf, validateMessage } from './messages.ts';
@@ -63,8 +62,8 @@ export class SimulatedSender {
   private readonly scheduled = new Map<number, string>();
 
   constructor(
-    private readonly bus: SimulatedServiceBus,
-    private readonly client: SimulatedServiceBusClient,
+    private readonly bus: BusContext,
+    private readonly client: ClientContext,
     entityPath: string,
     identifier: string | undefined,
   ) {

@@ -13,8 +13,7 @@
 import type Long from 'long';
 import type { ActorId, ReceivedMessage } from '../../models/events.ts';
 import { sessionActorId } from '../../models/entity.ts';
-import type { SimulatedServiceBus } from './bus.ts';
-import type { SimulatedServiceBusClient } from './client.ts';
+import type { BusContext, ClientContext } from './context.ts';
 import { ServiceBusError, TEXT, fromBroker } from './errors.ts';
 import { decodeState, encodeState, toReceived } from './messages.ts';
 import type { Pending } from './runtime.ts';
@@ -46,8 +45,8 @@ export class SimulatedSessionReceiver extends ReceiverBase {
   private readonly renewUntilMs: number;
 
   constructor(
-    bus: SimulatedServiceBus,
-    client: SimulatedServiceBusClient,
+    bus: BusContext,
+    client: ClientContext,
     actor: ActorId,
     entityPath: string,
     receiveMode: ReceiveMode,

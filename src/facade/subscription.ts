@@ -11,8 +11,8 @@
  * waitUntil, a call of its own), as a real subscription goes on while a real test sleeps.
  */
 import { fromBroker } from './errors.ts';
-import type { ReceiverBase } from './receiver.ts';
-import { DEFAULT_MAX_WAIT_MS } from './receiver.ts';
+import type { SubscriptionHost } from './context.ts';
+import { DEFAULT_MAX_WAIT_MS } from './context.ts';
 import type { Pending } from './runtime.ts';
 import type { ErrorSource, MessageHandlers, ServiceBusReceivedMessage } from './types.ts';
 
@@ -23,7 +23,7 @@ export class Subscription {
   private lossReported = false;
 
   constructor(
-    private readonly receiver: ReceiverBase,
+    private readonly receiver: SubscriptionHost,
     private readonly handlers: MessageHandlers,
     private readonly maxConcurrentCalls: number,
     private readonly autoComplete: boolean,
