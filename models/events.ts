@@ -104,7 +104,14 @@ interface Req {
 export type ClientRequest =
   | (Req & { type: 'req.send'; message: MessageSpec })
   | (Req & { type: 'req.accept'; sessionId: string | null; mode: ReceiveMode })
-  | (Req & { type: 'req.receive'; token: string | null; max: number; waitMs: number; mode: ReceiveMode })
+  | (Req & {
+      type: 'req.receive';
+      token: string | null;
+      max: number;
+      waitMs: number;
+      /** A plain receiver's mode. A session receiver's was fixed when it accepted the session (§3.1). */
+      mode?: ReceiveMode;
+    })
   | (Req & {
       type: 'req.settle';
       token: string | null;
@@ -146,6 +153,8 @@ export type SessionEvent =
   | { type: 'session.receiveTimeout'; from: ActorId; reqId: number }
   | { type: 'session.acceptTimeout'; from: ActorId; reqId: number }
   | { type: 'session.gcTick' }
+  /** §11: a plain receiver peeks the entity: the session shows its messages from `fromSeq`, lock or no lock. */
+  | { type: 'session.peekFor'; from: ActorId; reqId: number; fromSeq: number; max: number }
   | LockReply;
 
 export type LockRequest =
@@ -194,7 +203,9 @@ export type EntityEvent =
   | { type: 'entity.acceptTimeout'; from: ActorId; reqId: number }
   | { type: 'entity.messageLockExpire'; seq: number; token: string }
   | { type: 'entity.receiveTimeout'; from: ActorId; reqId: number }
-  | { type: 'entity.gcTick' };
+  | { type: 'entity.gcTick' }
+  /** A session's answer to `session.peekFor`. */
+  | { type: 'entity.peeked'; from: ActorId; reqId: number; messages: readonly ReceivedMessage[] };
 
 export type TopicEvent = ClientRequest;
 

@@ -605,16 +605,20 @@ export const sessionMachine = setup({
       assertEvent(e, 'req.close');
       return { patch: {}, fx: e.cause === 'close' ? [ok(e.from, e.reqId, { kind: 'closed' })] : [] };
     }),
-    /** T4: hand out the first active messages in order, or park the receive for `waitMs`. */
+    /**
+     * T4: hand out the first active messages in order, or park the receive for `waitMs`. The receive mode
+     * is the receiver's, chosen when it accepted the session (§3.1), not the call's.
+     */
     receive: stepAction((c, e) => {
       assertEvent(e, 'req.receive');
       const nowMs = nowOf(e);
       const token = e.token ?? '';
       const scope = c.scope;
-      const out = take(c.messages, { max: e.max, mode: e.mode, consumer: e.from, nowMs, tokenFor: () => token }, scope);
+      const mode = c.holder?.mode ?? 'peekLock';
+      const out = take(c.messages, { max: e.max, mode, consumer: e.from, nowMs, tokenFor: () => token }, scope);
       if (out.delivered.length === 0 && e.waitMs > 0) {
         return {
-          patch: { parked: { from: e.from, reqId: e.reqId, max: e.max, mode: e.mode } },
+          patch: { parked: { from: e.from, reqId: e.reqId, max: e.max, mode } },
           fx: [
             {
               type: 'fx.timer',
@@ -730,6 +734,24 @@ export const sessionMachine = setup({
         .map((m) => view(m, c.scope.switches, true));
       return { patch: {}, fx: [ok(e.from, e.reqId, { kind: 'peeked', messages })] };
     }),
+    /** §11: a plain receiver's peek of the entity takes no lock: the session shows what it holds. */
+    showToEntity: stepAction((c, e) => {
+      assertEvent(e, 'session.peekFor');
+      const messages = c.messages
+        .filter((m) => m.seq >= e.fromSeq && c.scope.rules.peekable(m))
+        .slice(0, e.max)
+        .map((m) => view(m, c.scope.switches, true));
+      return {
+        patch: {},
+        fx: [
+          {
+            type: 'fx.send',
+            to: c.scope.entityActor,
+            event: { type: 'entity.peeked', from: e.from, reqId: e.reqId, messages },
+          },
+        ],
+      };
+    }),
     /** §2.1: messages are sent to the entity, never to one of its sessions. */
     rejectSend: stepAction((_c, e) => {
       assertEvent(e, 'req.send');
@@ -815,6 +837,7 @@ export const sessionMachine = setup({
     ],
     'req.peek': [{ guard: 'holdsValidLock', actions: 'replyPeek' }, { actions: 'failLockLost' }],
     'session.gcTick': { actions: ['evaluateExpiryOnTick', 'reportAvailability'] },
+    'session.peekFor': { actions: 'showToEntity' },
     'req.send': { actions: 'rejectSend' },
     'session.acceptTimeout': { guard: 'isWaitingAccept', actions: 'timeOutWaitingAccept' },
   },

@@ -83,7 +83,7 @@ export class SimulatedSessionReceiver extends ReceiverBase {
     return this.bus.runtime.request<'received'>(
       this.actor,
       this.settleTarget,
-      { type: 'req.receive', token: this.token, max, waitMs, mode: this.receiveMode },
+      { type: 'req.receive', token: this.token, max, waitMs },
       fg,
     );
   }

@@ -83,6 +83,15 @@ export class Driver {
     this.world.run();
   }
 
+  /** Any request, as a client would send it to `to` (tests use it for requests no command makes). */
+  request<K extends ReplyResult['kind']>(
+    client: ActorId,
+    to: ActorId,
+    body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
+  ): Reply<K> {
+    return this.call<K>(client, to, body);
+  }
+
   private call<K extends ReplyResult['kind']>(
     client: ActorId,
     to: ActorId,
@@ -119,13 +128,13 @@ export class Driver {
     return { ...reply, handle: { client, entity, sessionId: id, token, lockedUntilMs } };
   }
 
-  receive(h: SessionHandle, max = 1, waitMs = 0, mode: ReceiveMode = 'peekLock'): Reply<'received'> {
+  /** Receive on a session: in the mode the receiver chose when it accepted the session (§3.1). */
+  receive(h: SessionHandle, max = 1, waitMs = 0): Reply<'received'> {
     return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
       type: 'req.receive',
       token: h.token,
       max,
       waitMs,
-      mode,
     });
   }
 
@@ -138,7 +147,6 @@ export class Driver {
     h: SessionHandle,
     max = 1,
     waitMs = 0,
-    mode: ReceiveMode = 'peekLock',
   ): { readonly reqId: number; reply(): Reply<'received'> | undefined } {
     const reqId = ++this.reqId;
     const key = `${h.client}#${reqId}`;
@@ -147,7 +155,6 @@ export class Driver {
       token: h.token,
       max,
       waitMs,
-      mode,
       from: h.client,
       reqId,
     });

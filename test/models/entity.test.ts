@@ -268,7 +268,7 @@ describe('entity chart, sessionful mode', () => {
     expect(e.send({ type: 'entity.acceptTimeout', from: 'consumer:c1', reqId: 1 }, 60_000)).toEqual([]);
   });
 
-  it('§8.1: non-session receives, settlements and peeks fail, each with its fact', () => {
+  it('§8.1: non-session receives and settlements fail, each with its fact; a plain peek asks every session (§11)', () => {
     const e = start();
     const received = e.send(receive('consumer:p', 1));
     expect(facts(received)).toMatchObject([{ kind: 'opFailed', op: 'receive', code: 'GeneralError' }]);
@@ -282,8 +282,13 @@ describe('entity chart, sessionful mode', () => {
       },
     ]);
     expect(facts(e.send(settleReq('consumer:p', 2, 1, 'x')))).toMatchObject([{ op: 'settle', seq: 1, token: 'x' }]);
-    const peeked = e.send({ type: 'req.peek', from: 'consumer:p', reqId: 3, token: null, fromSeq: 0, max: 1 });
-    expect(replies(peeked)).toMatchObject([{ error: { message: 'peek is an operation of a session receiver.' } }]);
+    // No session seen yet: nothing to show.
+    const none = e.send({ type: 'req.peek', from: 'consumer:p', reqId: 3, token: null, fromSeq: 0, max: 1 });
+    expect(replies(none)).toMatchObject([{ ok: true, result: { kind: 'peeked', messages: [] } }]);
+    e.send(send('m1', 's1'));
+    e.send(send('m2', 's2'));
+    const asked = e.send({ type: 'req.peek', from: 'consumer:p', reqId: 4, token: null, fromSeq: 0, max: 1 });
+    expect(asked.map((f) => (f.type === 'fx.send' ? f.to : f.type))).toEqual(['session:q1/s1', 'session:q1/s2']);
   });
 
   it('gc tick: every session sweeps, and the next tick is armed', () => {
