@@ -203,19 +203,21 @@ function available(ctx: EntityContext): string[] {
 /** T3: offer one of `candidates` (a Chooser decision unless there is one, or the order is `oldestFirst`). */
 function offer(ctx: EntityContext, waiter: Waiter, candidates: readonly string[], queued: boolean): Step {
   const waiters = ctx.waiters.filter((w) => !(w.from === waiter.from && w.reqId === waiter.reqId));
-  const chosen = {
-    type: 'entity.acceptNextChosen' as const,
-    from: waiter.from,
-    reqId: waiter.reqId,
-    mode: waiter.mode,
-    candidates,
-    choice: 0,
-  };
+  // The chosen session is told directly: the choice needs no round trip through the entity.
+  const tell = (sessionId: string) => ({
+    to: sessionActorId(ctx.scope.entity, sessionId),
+    event: { type: 'session.acceptNext' as const, from: waiter.from, reqId: waiter.reqId, mode: waiter.mode },
+  });
   const fx: Effect[] = queued ? [{ type: 'fx.cancel', key: `accept:${waiter.from}:${waiter.reqId}` }] : [];
   if (ctx.scope.switches.acceptNextChoice === 'oldestFirst' || candidates.length === 1) {
-    fx.push({ type: 'fx.send', to: ctx.self, event: chosen });
+    fx.push({ type: 'fx.send', ...tell(candidates[0] ?? '') });
   } else {
-    fx.push({ type: 'fx.choose', name: `acceptNext:${waiter.from}`, options: candidates, event: chosen });
+    fx.push({
+      type: 'fx.chooseSend',
+      name: `acceptNext:${waiter.from}`,
+      options: candidates,
+      sends: candidates.map(tell),
+    });
   }
   return { patch: { waiters }, fx };
 }
@@ -517,16 +519,6 @@ export const entityMachine = setup({
       assertEvent(event, ['req.accept', 'entity.acceptNextRetry']);
       enqueueStep(enqueue, wait(context, { from: event.from, reqId: event.reqId, mode: event.mode }, nowOf(event)));
     }),
-    /** T3: the chosen session tries to lock itself for the accept-next (it retries here if it cannot). */
-    routeAcceptNext: emit(({ context, event }) => {
-      assertEvent(event, 'entity.acceptNextChosen');
-      const sessionId = event.candidates[event.choice] ?? event.candidates[0] ?? '';
-      return {
-        type: 'fx.send' as const,
-        to: sessionActorId(context.scope.entity, sessionId),
-        event: { type: 'session.acceptNext' as const, from: event.from, reqId: event.reqId, mode: event.mode },
-      };
-    }),
     /** T3: record whether a session has active messages and whether it is locked. */
     recordStatus: assign(({ context, event }) => {
       assertEvent(event, 'entity.status');
@@ -780,7 +772,6 @@ export const entityMachine = setup({
               { guard: 'sessionAvailable', actions: 'offerSession' },
               { actions: 'waitForSession' },
             ],
-            'entity.acceptNextChosen': { actions: 'routeAcceptNext' },
             'entity.status': [
               { guard: 'wakesWaiter', actions: ['recordStatus', 'serveWaiter'] },
               { actions: 'recordStatus' },

@@ -192,14 +192,6 @@ export type EntityEvent =
   | { type: 'entity.status'; sessionId: string; active: number; locked: boolean; firstSeq: number }
   | { type: 'entity.deadLetter'; entry: DeadLetterEntry }
   | { type: 'entity.acceptNextRetry'; from: ActorId; reqId: number; mode: ReceiveMode }
-  | {
-      type: 'entity.acceptNextChosen';
-      from: ActorId;
-      reqId: number;
-      mode: ReceiveMode;
-      candidates: readonly string[];
-      choice: number;
-    }
   | { type: 'entity.acceptTimeout'; from: ActorId; reqId: number }
   | { type: 'entity.messageLockExpire'; seq: number; token: string }
   | { type: 'entity.receiveTimeout'; from: ActorId; reqId: number }
@@ -260,6 +252,16 @@ export type Effect =
    */
   | { type: 'fx.choose'; name: string; options: readonly string[]; event: SimEvent & { choice: number } }
   | { type: 'fx.chooseInt'; name: string; min: number; max: number; event: SimEvent & { choice: number } }
+  /**
+   * A choice whose answer is a message to another actor: the Chooser picks option i (labelled
+   * `options[i]`) and the world sends `sends[i]` as an `fx.send` of the emitter — no round trip back.
+   */
+  | {
+      type: 'fx.chooseSend';
+      name: string;
+      options: readonly string[];
+      sends: readonly { readonly to: ActorId; readonly event: SimEvent }[];
+    }
   /** Create the session and session-lock actors of a session seen for the first time. */
   | { type: 'fx.spawnSession'; entity: string; sessionId: string }
   | { type: 'fx.fact'; fact: Fact };

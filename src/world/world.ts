@@ -477,6 +477,13 @@ export class World {
           this.cascade.unshift({ to: from, event: effect.event, from });
           break;
         }
+        case 'fx.chooseSend': {
+          const options = effect.options;
+          const i = this.chooser.pick('choice', effect.name, options.length, (k) => options[k] ?? '');
+          const send = effect.sends[i];
+          if (send) this.route(from, send.to, send.event);
+          break;
+        }
         case 'fx.chooseInt':
           effect.event.choice = this.chooser.int(effect.name, effect.min, effect.max);
           this.cascade.unshift({ to: from, event: effect.event, from });
