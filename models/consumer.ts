@@ -597,9 +597,9 @@ function branch(
 }
 
 /**
- * Move on to the next session (or, a plain receiver, straight back to receiving): `before`, then the
- * accept (or the end), then `after`. A plain receiver needs no session; with `maxSessions` reached or
- * the named sessions used up the consumer is done; otherwise it asks to accept (T2, T3).
+ * Move on to the next session: `before`, then the accept (or the end), then `after`. With `maxSessions`
+ * reached or the named sessions used up the consumer is done; otherwise it asks to accept (T2, T3). Only
+ * a session receiver gets here: a plain receiver never accepts, backs off, closes or loses a session lock.
  */
 function toNextSession(
   guards: readonly GuardRef[],
@@ -607,18 +607,24 @@ function toNextSession(
   after: readonly ActionRef[] = [],
 ): TransitionConfig[] {
   return [
-    branch([...guards, 'plainReceiver'], '#consumer.holding', [
-      ...before,
-      'beginPlainReceiving',
-      ...after,
-      'askForMessages',
-    ]),
     branch([...guards, 'noSessionLeft'], '#consumer.done', [...before, 'stopRenewal', ...after, 'clearSession']),
     branch(guards, '#consumer.accepting', [...before, 'requestAccept', ...after, 'clearSession']),
   ];
 }
 
-/** Close the receiver (T12: the broker releases the lock and gives the locked messages back at once). */
+/** A plain receiver needs no session: `before`, then straight back to receiving, in a new epoch (§8). */
+function toPlainReceiving(guards: readonly GuardRef[], before: readonly ActionRef[]): TransitionConfig {
+  return branch([...guards, 'plainReceiver'], '#consumer.holding', [
+    ...before,
+    'beginPlainReceiving',
+    'askForMessages',
+  ]);
+}
+
+/**
+ * Close the receiver while holding (T12: the broker releases the lock and gives the locked messages back
+ * at once); a plain receiver holds no session and goes straight back to receiving.
+ */
 function closeReceiver(guards: readonly GuardRef[], before: readonly ActionRef[]): TransitionConfig[] {
   const stop: ActionRef[] = [...before, 'stopRenewal', 'stopHandlers', 'disarmProbe'];
   return [
@@ -626,7 +632,7 @@ function closeReceiver(guards: readonly GuardRef[], before: readonly ActionRef[]
       ...stop,
       { type: 'requestClose', params: { cause: 'close' } },
     ]),
-    ...toNextSession(guards, stop),
+    toPlainReceiving(guards, stop),
   ];
 }
 
@@ -648,36 +654,41 @@ const refused = (op: Op): GuardRef => ({ type: 'refused', params: { op } });
 /**
  * Replies to the receive, settle, fetch and renew requests of a session the consumer has just given up
  * (closing it, or accepting the next while they were in flight): handled as while holding, except that
- * nothing new is asked for.
+ * nothing new is asked for. Receives and renewals are never refused but for a lost lock (root `lockLost`).
  */
-const LATE_SESSION_REPLIES = {
-  reply: [
-    branch([answered('receive'), 'receivedNothing', 'handlersBusy'], undefined, ['forgetRequest']),
-    branch([answered('receive'), 'receivedNothing', 'plainReceiver'], '#consumer.done', ['forgetRequest']),
-    ...closeReceiver([answered('receive'), 'receivedNothing'], ['forgetRequest']),
-    branch([answered('receive')], undefined, ['takeMessages', 'forgetRequest']),
-    branch([refused('receive')], undefined, ['forgetRequest']),
-    branch([answered('fetchDeferred')], undefined, ['takeFetched', 'forgetRequest']),
-    branch([refused('fetchDeferred')], undefined, ['takeFetched', 'forgetRequest']),
-    branch([answered('settle')], undefined, ['settleDone', 'forgetRequest']),
-    branch([refused('settle')], undefined, ['dropHandler', 'forgetRequest']),
-    branch([answered('renew')], undefined, ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
-    branch([refused('renew')], undefined, ['forgetRequest']),
-  ],
-};
+const LATE_SESSION_REPLIES: TransitionConfig[] = [
+  branch([answered('receive')], undefined, ['takeMessages', 'forgetRequest']),
+  branch([answered('fetchDeferred')], undefined, ['takeFetched', 'forgetRequest']),
+  branch([refused('fetchDeferred')], undefined, ['takeFetched', 'forgetRequest']),
+  branch([answered('settle')], undefined, ['settleDone', 'forgetRequest']),
+  branch([refused('settle')], undefined, ['dropHandler', 'forgetRequest']),
+  branch([answered('renew')], undefined, ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
+];
 
-/** Not final: a finished consumer stays addressable, so late events are delivered and ignored. */
+/** An empty receive with no handler left: the session is over (§9). */
+const RECEIVED_NOTHING: readonly GuardRef[] = [answered('receive'), 'receivedNothing'];
+
+/**
+ * Not final: a finished consumer stays addressable, so late events are delivered and ignored. Only the
+ * events that can still arrive are listed: a Chooser answer arrives in the state that asked for it, and
+ * no transition into `done` or `crashed` asks for an outcome, a duration or a moment.
+ */
 const IGNORE_LATE_EVENTS = {
   reply: {},
-  'consumer.retry': {},
-  'consumer.outcomeChosen': {},
-  'consumer.durationChosen': {},
-  'consumer.timingChosen': {},
-  'consumer.probe': {},
-  'consumer.probeChosen': {},
   'fault.crash': {},
   'fault.detach': {},
 };
+/**
+ * A lost lock may end the consumer with a probe timer set, and probe once more under the lost lock (a
+ * crash cancels the probe timer). A retry timer runs only while backing off, which ends in an accept or
+ * a crash, never in `done`.
+ */
+const IGNORE_WHEN_DONE = {
+  ...IGNORE_LATE_EVENTS,
+  'consumer.probe': {},
+  'consumer.probeChosen': {},
+};
+const IGNORE_WHEN_CRASHED = { ...IGNORE_LATE_EVENTS, 'consumer.retry': {} };
 
 export const consumerMachine = setup({
   types: {
@@ -815,8 +826,10 @@ export const consumerMachine = setup({
       enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** No session held any more: forget it and its handlers. */
-    clearSession: enqueueActions(({ enqueue }) => {
-      enqueue.assign({ sessionId: null, sessionActor: null, token: null, inflight: {} });
+    clearSession: enqueueActions(({ context, enqueue }) => {
+      // A new epoch: replies still due for requests of the session given up (a second SessionLockLost,
+      // a late settle) are stale, never a reason to accept again.
+      enqueue.assign({ sessionId: null, sessionActor: null, token: null, inflight: {}, epoch: context.epoch + 1 });
     }),
     /** A plain receiver needs no session: a new epoch of receiving from the entity straight away (§8). */
     beginPlainReceiving: enqueueActions(({ context, enqueue }) => {
@@ -1211,22 +1224,21 @@ export const consumerMachine = setup({
       branch([refused('accept'), 'acceptsNext'], '#consumer.done', ['forgetRequest']),
       ...toNextSession([refused('accept')], ['forgetRequest', 'resetRetries']),
       ...toNextSession(['lockLost'], ['forgetRequest', 'stopRenewal', 'stopHandlers'], ['probeLostSession']),
-      ...toNextSession([refused('close')], ['forgetRequest']),
-      branch([answered('close')], undefined, ['forgetRequest']),
+      // getState and setState are refused only for a lost lock (the consumer's checkpoints fit). A close is
+      // answered in `closing` (and a detach's close is not answered at all).
       branch([answered('getState')], undefined, ['recordCheckpoint', 'forgetRequest']),
-      branch([refused('getState')], undefined, ['forgetRequest']),
       branch([answered('setState')], undefined, ['forgetRequest']),
-      branch([refused('setState')], undefined, ['forgetRequest']),
     ],
   },
   states: {
     idle: {
       entry: 'scheduleStart',
-      on: { 'consumer.start': toNextSession([], []) },
+      on: { 'consumer.start': [toPlainReceiving([], []), ...toNextSession([], [])] },
     },
     accepting: {
       initial: 'requesting',
-      on: LATE_SESSION_REPLIES,
+      // The session given up opened a new epoch (`clearSession`): replies still due for its requests are
+      // stale (root `staleAnswer`), so nothing here but the accept's own answer (root) and the retry timer.
       states: {
         /** The accept is in flight (T2, T3). */
         requesting: {},
@@ -1269,9 +1281,14 @@ export const consumerMachine = setup({
               ]),
               // Idle: nothing arrived within the wait (SessionIdleTimeout closes the session, §9).
               branch([answered('receive'), 'receivedNothing', 'plainReceiver'], '#consumer.done', ['forgetRequest']),
-              ...closeReceiver([answered('receive'), 'receivedNothing'], ['forgetRequest']),
+              branch([...RECEIVED_NOTHING, 'holdsSession'], '#consumer.closing', [
+                'forgetRequest',
+                'stopRenewal',
+                'stopHandlers',
+                'disarmProbe',
+                { type: 'requestClose', params: { cause: 'close' } },
+              ]),
               branch([answered('receive')], '.ready', ['takeMessages', 'forgetRequest', 'askForMessages']),
-              branch([refused('receive')], '.ready', ['forgetRequest', 'askForMessages']),
               branch([answered('fetchDeferred'), 'moreDeferredAfterFetch'], '.receiving', [
                 'takeFetched',
                 'fetchDeferred',
@@ -1310,7 +1327,6 @@ export const consumerMachine = setup({
                 'forgetRequest',
               ]),
               branch([answered('renew')], '.off', ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
-              branch([refused('renew')], '.off', ['forgetRequest']),
             ],
           },
           states: {
@@ -1326,11 +1342,22 @@ export const consumerMachine = setup({
     },
     closing: {
       on: {
-        ...LATE_SESSION_REPLIES,
-        reply: [...toNextSession([answered('close')], ['forgetRequest']), ...LATE_SESSION_REPLIES.reply],
+        // Still under the session's lock token until the close is answered.
+        reply: [
+          ...toNextSession([answered('close')], ['forgetRequest']),
+          branch([...RECEIVED_NOTHING, 'handlersBusy'], undefined, ['forgetRequest']),
+          branch([...RECEIVED_NOTHING, 'holdsSession'], '#consumer.closing', [
+            'forgetRequest',
+            'stopRenewal',
+            'stopHandlers',
+            'disarmProbe',
+            { type: 'requestClose', params: { cause: 'close' } },
+          ]),
+          ...LATE_SESSION_REPLIES,
+        ],
       },
     },
-    done: { on: IGNORE_LATE_EVENTS },
-    crashed: { on: IGNORE_LATE_EVENTS },
+    done: { on: IGNORE_WHEN_DONE },
+    crashed: { on: IGNORE_WHEN_CRASHED },
   },
 });

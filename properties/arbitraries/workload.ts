@@ -103,14 +103,20 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
       ),
       consumers: fc.array(
         fc.record({
-          named: fc.boolean(),
+          // Half the consumers name their session; one named consumer in three names a second one, to move
+          // on to when the first is refused.
+          named: fc.integer({ min: 0, max: 5 }).map((n) => (n < 3 ? 0 : n < 5 ? 1 : 2)),
           outcomes: fc.uniqueArray(outcomeArb, { minLength: 1, maxLength: 3 }),
           processingMs: fc.constantFrom<[number, number]>([10, 10], [100, 1_000], [500, 8_000], [1_000, 40_000]),
           renewal: renewalArb,
           concurrency: fc.constantFrom(1, 1, 1, 2),
           batch: fc.constantFrom(1, 1, 2),
           receiveWaitMs: fc.constantFrom(500, 3_000, 10_000),
-          maxSessions: fc.option(fc.integer({ min: 1, max: 3 }), { nil: null }),
+          // One limit in ten is 0: the consumer never accepts (ends at once).
+          maxSessions: fc.option(
+            fc.integer({ min: 0, max: 9 }).map((n) => (n === 0 ? 0 : 1 + (n % 3))),
+            { nil: null },
+          ),
           checkpoint: fc.boolean(),
           receiveAndDelete: fc.integer({ min: 0, max: 9 }).map((n) => n === 0),
           startAtMs: fc.constantFrom(0, 0, 500, 4_000),
@@ -140,7 +146,13 @@ export function workloadArb(options: WorkloadArbOptions = {}): fc.Arbitrary<Work
       const consumers = g.consumers.map((c, i) => ({
         id: `c${i + 1}`,
         entity: topic && g.mixed && i > 0 && c.onPlain ? plainEntity : sessionEntity,
-        sessions: c.named && !nonSession ? [sessionIds[i % sessionIds.length] ?? 's1'] : ('next' as const),
+        sessions:
+          c.named > 0 && !nonSession
+            ? [
+                sessionIds[i % sessionIds.length] ?? 's1',
+                ...(c.named === 2 && sessionIds.length > 1 ? [sessionIds[(i + 1) % sessionIds.length] ?? 's1'] : []),
+              ]
+            : ('next' as const),
         outcomes: g.fetchDeferred && !c.outcomes.includes('defer') ? [...c.outcomes, 'defer' as const] : c.outcomes,
         processingMs: c.processingMs,
         renewal: c.renewal,
