@@ -15,7 +15,7 @@
  * (§2.2) waits in `accepting.backingOff` while retries are left. Replies are told apart by the request
  * they answer (the `answered` / `refused` guards); a reply to a request of an earlier session is stale.
  */
-import { and, assertEvent, enqueueActions, raise, setup } from 'xstate';
+import { and, assertEvent, assign, enqueueActions, raise, setup } from 'xstate';
 import type {
   ActorId,
   ClientRequest,
@@ -488,8 +488,17 @@ function startProcessing(
       name: `outcome:${ctx.self}`,
       options: picked,
       event: { type: 'consumer.outcomeChosen', seq: m.seq, options: picked, choice: 0 },
+      // The processing time is asked with the outcome (one delivery for both decisions) whenever it is a
+      // plain duration; a stall has its own length, and boundary times are asked after the outcome.
+      ...(ctx.spec.boundaryTimes === true ? {} : { then: picked.map((o) => durationQuestion(ctx, o)) }),
     },
   ];
+}
+
+/** The duration question `chooseDuration` would ask after this outcome, or null when it asks none. */
+function durationQuestion(ctx: ConsumerContext, outcome: Outcome): { name: string; min: number; max: number } | null {
+  const [min, max] = ctx.spec.processingMs;
+  return outcome === 'stall' || min >= max ? null : { name: `duration:${ctx.self}`, min, max };
 }
 
 /** Handle each of `messages`: every receipt is a delivery to this consumer (§3.4). */
@@ -519,6 +528,21 @@ function afterOutcome(ctx: ConsumerContext, seq: number, outcome: Outcome, nowMs
     if (at.labels.length > 1) return [chooseTiming(ctx, 'finish', seq, at)];
   }
   return chooseDuration(ctx, seq, nowMs, patch);
+}
+
+/** The outcome and the processing time were chosen together: the handler's timer is set at once. */
+function startWithDuration(
+  ctx: ConsumerContext,
+  seq: number,
+  outcome: Outcome,
+  durationMs: number,
+  nowMs: number,
+  patch: Patch,
+): Effect[] {
+  const f = ctx.inflight[seq];
+  if (!f) return [];
+  patch.inflight = { ...(patch.inflight ?? ctx.inflight), [seq]: { ...f, outcome } };
+  return startTimer({ ...ctx, ...patch }, seq, durationMs, nowMs, patch);
 }
 
 /** Processing takes a Chooser-picked duration in `processingMs`. */
@@ -801,11 +825,11 @@ export const consumerMachine = setup({
       enqueue.emit({ type: 'fx.timer', key: 'start', atMs: context.spec.startAtMs, event: { type: 'consumer.start' } });
     }),
     /** The reply is in: its request is no longer pending. */
-    forgetRequest: enqueueActions(({ context, event, enqueue }) => {
+    forgetRequest: assign(({ context, event }) => {
       assertEvent(event, 'reply');
       const pending = { ...context.pending };
       delete pending[event.reqId];
-      enqueue.assign({ pending });
+      return { pending };
     }),
     /** Ask to accept the next named session, or the next available one (T2, T3). */
     requestAccept: enqueueActions(({ context, enqueue }) => {
@@ -825,16 +849,20 @@ export const consumerMachine = setup({
       );
       enqueueStep(enqueue, { patch, fx: [req] });
     }),
-    /** No session held any more: forget it and its handlers. */
-    clearSession: enqueueActions(({ context, enqueue }) => {
-      // A new epoch: replies still due for requests of the session given up (a second SessionLockLost,
-      // a late settle) are stale, never a reason to accept again.
-      enqueue.assign({ sessionId: null, sessionActor: null, token: null, inflight: {}, epoch: context.epoch + 1 });
-    }),
+    /**
+     * No session held any more: forget it and its handlers, in a new epoch — replies still due for requests
+     * of the session given up (a second SessionLockLost, a late settle) are stale, never a reason to accept
+     * again.
+     */
+    clearSession: assign(({ context }) => ({
+      sessionId: null,
+      sessionActor: null,
+      token: null,
+      inflight: {},
+      epoch: context.epoch + 1,
+    })),
     /** A plain receiver needs no session: a new epoch of receiving from the entity straight away (§8). */
-    beginPlainReceiving: enqueueActions(({ context, enqueue }) => {
-      enqueue.assign({ epoch: context.epoch + 1, inflight: {} });
-    }),
+    beginPlainReceiving: assign(({ context }) => ({ epoch: context.epoch + 1, inflight: {} })),
     /** A handler slot may be free: the receiver asks for more if it is not already asking. */
     askForMessages: raise({ type: 'consumer.pump' }),
     /** Receive up to the free handler slots, waiting up to `receiveWaitMs` (T4, T4', §9). */
@@ -1027,7 +1055,10 @@ export const consumerMachine = setup({
       assertEvent(event, 'consumer.outcomeChosen');
       const patch: Patch = {};
       const outcome = (event.options[event.choice] ?? 'complete') as Outcome;
-      const fx = afterOutcome(context, event.seq, outcome, nowOf(event), patch);
+      const fx =
+        event.then === undefined
+          ? afterOutcome(context, event.seq, outcome, nowOf(event), patch)
+          : startWithDuration(context, event.seq, outcome, event.then, nowOf(event), patch);
       enqueueStep(enqueue, { patch, fx });
     }),
     /** Processing takes the chosen duration: its timer is set. */

@@ -209,7 +209,14 @@ export type ConsumerEvent =
   | { type: 'consumer.start' }
   | { type: 'consumer.retry' }
   | { type: 'consumer.durationChosen'; seq: number; choice: number }
-  | { type: 'consumer.outcomeChosen'; seq: number; options: readonly string[]; choice: number }
+  | {
+      type: 'consumer.outcomeChosen';
+      seq: number;
+      options: readonly string[];
+      choice: number;
+      /** The processing time, when it was asked together with the outcome (fx.choose `then`). */
+      then?: number;
+    }
   | { type: 'consumer.processed'; seq: number }
   | { type: 'consumer.renewTick' }
   /**
@@ -250,7 +257,17 @@ export type Effect =
    * Ask the Chooser: one of `options` (or an integer in `range`). The choice is written into `event.choice`
    * and the event is delivered to the emitter at once.
    */
-  | { type: 'fx.choose'; name: string; options: readonly string[]; event: SimEvent & { choice: number } }
+  | {
+      type: 'fx.choose';
+      name: string;
+      options: readonly string[];
+      event: SimEvent & { choice: number; then?: number };
+      /**
+       * A follow-up question per option, asked at once when that option is picked: a whole-number choice
+       * in [min, max] whose answer the event carries as `then`. Two decisions, one delivery.
+       */
+      then?: readonly ({ readonly name: string; readonly min: number; readonly max: number } | null)[];
+    }
   | { type: 'fx.chooseInt'; name: string; min: number; max: number; event: SimEvent & { choice: number } }
   /**
    * A choice whose answer is a message to another actor: the Chooser picks option i (labelled

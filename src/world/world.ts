@@ -474,6 +474,8 @@ export class World {
         case 'fx.choose': {
           const options = effect.options;
           effect.event.choice = this.chooser.pick('choice', effect.name, options.length, (i) => options[i] ?? '');
+          const next = effect.then?.[effect.event.choice];
+          if (next) effect.event.then = this.chooser.int(next.name, next.min, next.max);
           this.cascade.unshift({ to: from, event: effect.event, from });
           break;
         }
