@@ -9,6 +9,7 @@ import type { Driver } from '../world/driver.ts';
 import type { RunOptions } from '../world/run.ts';
 import { runWorkload } from '../world/run.ts';
 import type { WorkloadInput } from '../world/workload.ts';
+import { normalizeWorkload } from '../world/workload.ts';
 import type { WorldState } from '../world/world.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { TracePanel } from '../trace/timeline.ts';
@@ -49,7 +50,7 @@ export const FIRST_OPTION: RunOptions = { picks: [] };
 
 /** Run a workload as one labelled run of a scenario. */
 export function workloadRun(label: string, workload: WorkloadInput, options: RunOptions = FIRST_OPTION): ScenarioRun {
-  const r = runWorkload(workload, { ...options, trace: 'full' });
+  const r = runWorkload(normalizeWorkload(workload), { ...options, trace: 'full' });
   return { label, trace: r.trace, final: r.final, steps: r.steps, hitBound: r.hitBound, endedAtMs: r.endedAtMs };
 }
 

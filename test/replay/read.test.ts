@@ -186,9 +186,9 @@ describe('replay file: reading', () => {
       /sha256/,
     );
     expectCode(
-      readEdited((f) => (at(f, 'workload').maxSteps = 10_000_000)),
+      readEdited((f) => (at(f, 'workload').maxSteps = 100_000_000)),
       'bad-value',
-      /at most 1000000/,
+      /maxSteps must be at most 10000000/,
     );
   });
 
@@ -214,12 +214,12 @@ describe('replay file: reading', () => {
     expectCode(
       readEdited((f) => (at(f, 'workload', 'entities', 0).lockDurationMs = 600_000)),
       'invalid-workload',
-      /lockDurationMs 600000; the service allows more than 0 and at most 300000/,
+      /\$\.workload\.entities\[0\]\.lockDurationMs is 600000; the service allows more than 0 and at most 300000/,
     );
     expectCode(
       readEdited((f) => (at(f, 'workload', 'entities', 0).maxDeliveryCount = 0)),
       'invalid-workload',
-      /maxDeliveryCount 0/,
+      /\$\.workload\.entities\[0\]\.maxDeliveryCount is 0; the minimum is 1/,
     );
     expectCode(
       readEdited((f) => (at(f, 'workload', 'consumers', 0).entity = 'elsewhere')),
