@@ -120,11 +120,17 @@ export function subscriptionPath(topic: string, sub: string): string {
  */
 export type WorkloadMode = 'file' | 'complete';
 
-/** A limit's own message: reported as `<path> <message>`, with the value found. */
+/** A limit's own message, reported as `<path> <message>`: what was found, then the limit. */
 const limit =
   (text: string) =>
-  (issue: { input?: unknown }): string =>
-    `is ${Array.isArray(issue.input) ? `a list of ${issue.input.length}` : typeof issue.input === 'string' ? `${issue.input.length} characters long` : JSON.stringify(issue.input)}; ${text}`;
+  ({ input }: { input?: unknown }): string => {
+    const found = Array.isArray(input)
+      ? `has ${input.length} entries`
+      : typeof input === 'string'
+        ? `is ${input.length} characters long`
+        : `is ${JSON.stringify(input)}`;
+    return `${found}; ${text}`;
+  };
 
 /** Whole milliseconds of virtual time, 0 or more: the model's clock has no fractions. */
 const ms = z.int().min(0);

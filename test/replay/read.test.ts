@@ -192,6 +192,26 @@ describe('replay file: reading', () => {
     );
   });
 
+  it('milliseconds are whole and safe: a fraction or an unsafe number blames the file, not the model', () => {
+    const fraction = readEdited((f) => (at(f, 'workload', 'messages', 1).atMs = 1.5));
+    expectCode(fraction, 'wrong-type', /\$\.workload\.messages\[1\]\.atMs must be a whole number, not the number 1\.5/);
+    expectCode(
+      readEdited((f) => (at(f, 'workload', 'consumers', 0).receiveWaitMs = 2 ** 60)),
+      'wrong-type',
+      /\$\.workload\.consumers\[0\]\.receiveWaitMs must be a whole number/,
+    );
+    expectCode(
+      readEdited((f) => (at(f, 'property').t = 10.25)),
+      'wrong-type',
+      /\$\.property\.t must be a whole number or null, not the number 10\.25/,
+    );
+    expectCode(
+      readEdited((f) => (at(f, 'workload', 'switches').gcTickMs = 1e300)),
+      'wrong-type',
+      /gcTickMs must be a whole number/,
+    );
+  });
+
   it('decision-out-of-range: a pick outside [0, n), or a decision out of its place', () => {
     expectCode(
       readEdited((f) => (at(f, 'decisions', 1).pick = 2)),
