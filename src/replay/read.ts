@@ -80,7 +80,7 @@ export function readText(path: string, fail: (code: 'missing' | 'unreadable', me
 
 /**
  * JSON text (a UTF-8 byte order mark allowed) to a value. A text that stops early is told apart from
- * one that is not JSON by where JSON.parse stopped: V8 says "Unexpected end of JSON input", or names a
+ * one that is not JSON by where JSON.parse stopped: it says "Unexpected end of JSON input", or names a
  * position at the end of the text.
  */
 export function parseJson(raw: string): unknown {
