@@ -44,7 +44,7 @@ export type RenewalPolicy =
   | { readonly kind: 'none' }
   /** The handler renews every `everyMs` while it holds the session. */
   | { readonly kind: 'manual'; readonly everyMs: number }
-  /** The SDK's auto-renewal (sdk-api §1.2), for at most `maxDurationMs` after accept; 0 disables it. */
+  /** The SDK's auto-renewal (§2.4, J6), for at most `maxDurationMs` after accept; 0 disables it. */
   | { readonly kind: 'auto'; readonly maxDurationMs: number };
 
 export interface ConsumerSpec {
@@ -235,7 +235,7 @@ function chooseTiming(ctx: ConsumerContext, purpose: 'finish' | 'renew' | 'probe
   };
 }
 
-/** The SDK's `calculateRenewAfterDuration`: renew at `remaining - min(remaining / 2, 10 s)` (sdk-api §1.2). */
+/** The SDK's `calculateRenewAfterDuration`: renew at `remaining - min(remaining / 2, 10 s)` (§2.4, J6). */
 export function autoRenewDelayMs(remainingMs: number): number {
   if (remainingMs < 1000) return 0;
   return remainingMs - Math.min(remainingMs / 2, 10_000);
@@ -667,7 +667,7 @@ export const consumerMachine = setup({
       const a = answerOf(context, event);
       return a?.kind === 'answered' && a.p.op === params.op;
     },
-    /** The reply refuses a request of this session (or an accept), not for a lost lock (§2.2, §3.3, sdk-api §1.6). */
+    /** The reply refuses a request of this session (or an accept), not for a lost lock (§2.2, §3.3, §2.7, J1). */
     refused: ({ context, event }, params: { op: Op }) => {
       const a = answerOf(context, event);
       return a?.kind === 'refused' && a.p.op === params.op;
@@ -694,7 +694,7 @@ export const consumerMachine = setup({
       const a = answerOf(context, event);
       return a?.kind === 'probe' && a.p.epoch === context.epoch && messagesOf(event).length > 0;
     },
-    /** The receive came back empty: nothing arrived within its wait (sdk-api §1.3, §9). */
+    /** The receive came back empty: nothing arrived within its wait (§9). */
     receivedNothing: ({ event }) =>
       event.type === 'reply' && event.ok && event.result.kind === 'received' && event.result.messages.length === 0,
     /** Some handler is still processing a message. */
@@ -725,13 +725,13 @@ export const consumerMachine = setup({
       context.retries < context.spec.acceptRetries,
     /** The consumer accepts the next available session: a failed accept-next ends it (T3, §2.3). */
     acceptsNext: ({ context }) => context.spec.sessions === 'next',
-    /** The policy renews the session just accepted (manual, or auto within its window; sdk-api §1.2). */
+    /** The policy renews the session just accepted (manual, or auto within its window; §2.4, J6). */
     renewsAfterAccept: ({ context, event }) =>
       event.type === 'reply' &&
       event.ok &&
       event.result.kind === 'accepted' &&
       plansRenewal(context, nowOf(event), event.result.lockedUntilMs, nowOf(event)),
-    /** The policy renews again after this renewal (manual, or auto within its window; sdk-api §1.2). */
+    /** The policy renews again after this renewal (manual, or auto within its window; §2.4, J6). */
     renewsAfterRenewal: ({ context, event }) =>
       event.type === 'reply' &&
       event.ok &&
@@ -820,7 +820,7 @@ export const consumerMachine = setup({
       );
       enqueueStep(enqueue, { patch, fx: [req] });
     }),
-    /** Stop renewing: cancel the renewal timer (sdk-api §1.2). */
+    /** Stop renewing: cancel the renewal timer (§2.4, J6). */
     stopRenewal: enqueueActions(({ enqueue }) => {
       enqueue.emit({ type: 'fx.cancel', key: RENEW_KEY });
     }),
@@ -890,7 +890,7 @@ export const consumerMachine = setup({
       if (context.spec.probes === true) patch.probeArmed = false;
       enqueue.assign(patch);
     }),
-    /** Set the next renewal: manual every `everyMs`, or the SDK's auto-renewal within its window (T10, sdk-api §1.2). */
+    /** Set the next renewal: manual every `everyMs`, or the SDK's auto-renewal within its window (T10, §2.4, J6). */
     armRenewal: enqueueActions(({ context, event, enqueue }) => {
       enqueueStep(enqueue, { patch: {}, fx: armRenewal(context, nowOf(event)) });
     }),
@@ -1291,7 +1291,7 @@ export const consumerMachine = setup({
           states: {
             /** Not renewing: the policy renews no more (none, outside its window, or a renewal failed). */
             off: {},
-            /** The next renewal is set (sdk-api §1.2). */
+            /** The next renewal is set (§2.4, J6). */
             scheduled: {},
             /** A renewal is in flight (T10). */
             renewing: {},

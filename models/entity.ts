@@ -26,6 +26,7 @@ import type {
   EntityEvent,
   MessageSpec,
   ReceiveMode,
+  ReceivedMessage,
   ReplyResult,
   StoredMessage,
 } from './events.ts';
@@ -76,6 +77,15 @@ export interface EntityContext {
   readonly messages: readonly StoredMessage[];
   readonly messageLocks: number;
   readonly parked: readonly ParkedReceive[];
+  /** Plain peeks of a session entity gathering the sessions' answers, by `from#reqId` (§11). */
+  readonly peeks: Readonly<Record<string, PeekInProgress>>;
+}
+
+/** A plain peek of a session entity waiting for its sessions' answers. */
+export interface PeekInProgress {
+  readonly max: number;
+  readonly waiting: number;
+  readonly messages: readonly ReceivedMessage[];
 }
 
 export interface EntityInput {
@@ -193,19 +203,21 @@ function available(ctx: EntityContext): string[] {
 /** T3: offer one of `candidates` (a Chooser decision unless there is one, or the order is `oldestFirst`). */
 function offer(ctx: EntityContext, waiter: Waiter, candidates: readonly string[], queued: boolean): Step {
   const waiters = ctx.waiters.filter((w) => !(w.from === waiter.from && w.reqId === waiter.reqId));
-  const chosen = {
-    type: 'entity.acceptNextChosen' as const,
-    from: waiter.from,
-    reqId: waiter.reqId,
-    mode: waiter.mode,
-    candidates,
-    choice: 0,
-  };
+  // The chosen session is told directly: the choice needs no round trip through the entity.
+  const tell = (sessionId: string) => ({
+    to: sessionActorId(ctx.scope.entity, sessionId),
+    event: { type: 'session.acceptNext' as const, from: waiter.from, reqId: waiter.reqId, mode: waiter.mode },
+  });
   const fx: Effect[] = queued ? [{ type: 'fx.cancel', key: `accept:${waiter.from}:${waiter.reqId}` }] : [];
   if (ctx.scope.switches.acceptNextChoice === 'oldestFirst' || candidates.length === 1) {
-    fx.push({ type: 'fx.send', to: ctx.self, event: chosen });
+    fx.push({ type: 'fx.send', ...tell(candidates[0] ?? '') });
   } else {
-    fx.push({ type: 'fx.choose', name: `acceptNext:${waiter.from}`, options: candidates, event: chosen });
+    fx.push({
+      type: 'fx.chooseSend',
+      name: `acceptNext:${waiter.from}`,
+      options: candidates,
+      sends: candidates.map(tell),
+    });
   }
   return { patch: { waiters }, fx };
 }
@@ -318,6 +330,11 @@ export const entityMachine = setup({
     emitted: {} as Effect,
   },
   guards: {
+    /** §11: the entity has seen a session to ask for a plain peek. */
+    hasSessions: ({ context }) => Object.keys(context.sessions).length > 0,
+    /** §11: this session's answer is the last one the plain peek waits for. */
+    lastSessionShown: ({ context, event }) =>
+      event.type === 'entity.peeked' && context.peeks[`${event.from}#${event.reqId}`]?.waiting === 1,
     /** §8.1: a session-enabled entity (fixed at creation, §1) serves session receivers only. */
     requiresSession: ({ context }) => context.scope.config.requiresSession,
     /** §4, §13: the optional background expiry sweep is on (`expiryTrigger: gcTick`). */
@@ -502,16 +519,6 @@ export const entityMachine = setup({
       assertEvent(event, ['req.accept', 'entity.acceptNextRetry']);
       enqueueStep(enqueue, wait(context, { from: event.from, reqId: event.reqId, mode: event.mode }, nowOf(event)));
     }),
-    /** T3: the chosen session tries to lock itself for the accept-next (it retries here if it cannot). */
-    routeAcceptNext: emit(({ context, event }) => {
-      assertEvent(event, 'entity.acceptNextChosen');
-      const sessionId = event.candidates[event.choice] ?? event.candidates[0] ?? '';
-      return {
-        type: 'fx.send' as const,
-        to: sessionActorId(context.scope.entity, sessionId),
-        event: { type: 'session.acceptNext' as const, from: event.from, reqId: event.reqId, mode: event.mode },
-      };
-    }),
     /** T3: record whether a session has active messages and whether it is locked. */
     recordStatus: assign(({ context, event }) => {
       assertEvent(event, 'entity.status');
@@ -551,7 +558,8 @@ export const entityMachine = setup({
     /** §3.1: the receive waits for a message until its wait time. */
     parkReceive: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'req.receive');
-      const { from, reqId, mode, max, waitMs } = event;
+      const { from, reqId, max, waitMs } = event;
+      const mode = event.mode ?? 'peekLock';
       enqueue.assign({ parked: [...context.parked, { from, reqId, mode, max, waitMs }] });
       enqueue.emit({
         type: 'fx.timer',
@@ -563,8 +571,8 @@ export const entityMachine = setup({
     /** T4, T4' for message locks: hand out the first active messages, each under its own lock until now + LD. */
     deliverMessages: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'req.receive');
-      const { from, reqId, mode, max } = event;
-      enqueueStep(enqueue, plainTake(context, { from, reqId, mode, max }, nowOf(event)));
+      const { from, reqId, max } = event;
+      enqueueStep(enqueue, plainTake(context, { from, reqId, mode: event.mode ?? 'peekLock', max }, nowOf(event)));
     }),
     /** §3.1: the wait time passed with no message: the receive returns empty. */
     unparkEmpty: enqueueActions(({ context, event, enqueue }) => {
@@ -620,6 +628,56 @@ export const entityMachine = setup({
       enqueue.assign({ messages: out.messages });
       for (const fx of out.fx) enqueue.emit(fx);
     }),
+    /** §11: a plain receiver may peek a session entity, across its sessions: each session is asked. */
+    askSessionsToShow: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'req.peek');
+      const ids = Object.keys(context.sessions);
+      const key = `${event.from}#${event.reqId}`;
+      enqueue.assign({
+        peeks: { ...context.peeks, [key]: { max: event.max, waiting: ids.length, messages: [] } },
+      });
+      for (const id of ids)
+        enqueue.emit({
+          type: 'fx.send',
+          to: sessionActorId(context.scope.entity, id),
+          event: {
+            type: 'session.peekFor',
+            from: event.from,
+            reqId: event.reqId,
+            fromSeq: event.fromSeq,
+            max: event.max,
+          },
+        });
+    }),
+    /** §11: a session entity that has seen no session yet shows nothing. */
+    replyPeekedNothing: enqueueActions(({ event, enqueue }) => {
+      assertEvent(event, 'req.peek');
+      for (const fx of ok(event.from, event.reqId, { kind: 'peeked', messages: [] })) enqueue.emit(fx);
+    }),
+    /** One session's messages for a plain peek, kept until every session has answered. */
+    gatherPeeked: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'entity.peeked');
+      const key = `${event.from}#${event.reqId}`;
+      const peek = context.peeks[key];
+      if (!peek) return;
+      enqueue.assign({
+        peeks: {
+          ...context.peeks,
+          [key]: { ...peek, waiting: peek.waiting - 1, messages: [...peek.messages, ...event.messages] },
+        },
+      });
+    }),
+    /** §11: the peek across sessions answers in sequence-number order, up to `max`. */
+    replyPeekedAcrossSessions: enqueueActions(({ context, event, enqueue }) => {
+      assertEvent(event, 'entity.peeked');
+      const key = `${event.from}#${event.reqId}`;
+      const peek = context.peeks[key];
+      if (!peek) return;
+      const messages = [...peek.messages].sort((a, b) => a.seq - b.seq).slice(0, peek.max);
+      const { [key]: _done, ...rest } = context.peeks;
+      enqueue.assign({ peeks: rest });
+      for (const fx of ok(event.from, event.reqId, { kind: 'peeked', messages })) enqueue.emit(fx);
+    }),
     /** §11: peek takes no lock and changes nothing. */
     replyPeeked: enqueueActions(({ context, event, enqueue }) => {
       assertEvent(event, 'req.peek');
@@ -662,7 +720,6 @@ export const entityMachine = setup({
       entityActor: input.self,
       config: input.config,
       switches: input.switches,
-      bugs: {},
       rules: input.rules,
     },
     nextSeq: 1,
@@ -676,6 +733,7 @@ export const entityMachine = setup({
     messages: [],
     messageLocks: 0,
     parked: [],
+    peeks: {},
   }),
   type: 'parallel',
   on: {
@@ -714,7 +772,6 @@ export const entityMachine = setup({
               { guard: 'sessionAvailable', actions: 'offerSession' },
               { actions: 'waitForSession' },
             ],
-            'entity.acceptNextChosen': { actions: 'routeAcceptNext' },
             'entity.status': [
               { guard: 'wakesWaiter', actions: ['recordStatus', 'serveWaiter'] },
               { actions: 'recordStatus' },
@@ -722,7 +779,11 @@ export const entityMachine = setup({
             'entity.acceptTimeout': { guard: 'stillWaiting', actions: ['stopWaiting', 'failAcceptTimeout'] },
             'req.receive': { actions: 'refusePlainReceiver' },
             'req.settle': { actions: 'refusePlainReceiver' },
-            'req.peek': { actions: 'refuseSessionReceiverOp' },
+            'req.peek': [{ guard: 'hasSessions', actions: 'askSessionsToShow' }, { actions: 'replyPeekedNothing' }],
+            'entity.peeked': [
+              { guard: 'lastSessionShown', actions: ['gatherPeeked', 'replyPeekedAcrossSessions'] },
+              { actions: 'gatherPeeked' },
+            ],
           },
         },
         plain: {

@@ -104,7 +104,14 @@ interface Req {
 export type ClientRequest =
   | (Req & { type: 'req.send'; message: MessageSpec })
   | (Req & { type: 'req.accept'; sessionId: string | null; mode: ReceiveMode })
-  | (Req & { type: 'req.receive'; token: string | null; max: number; waitMs: number; mode: ReceiveMode })
+  | (Req & {
+      type: 'req.receive';
+      token: string | null;
+      max: number;
+      waitMs: number;
+      /** A plain receiver's mode. A session receiver's was fixed when it accepted the session (§3.1). */
+      mode?: ReceiveMode;
+    })
   | (Req & {
       type: 'req.settle';
       token: string | null;
@@ -146,6 +153,8 @@ export type SessionEvent =
   | { type: 'session.receiveTimeout'; from: ActorId; reqId: number }
   | { type: 'session.acceptTimeout'; from: ActorId; reqId: number }
   | { type: 'session.gcTick' }
+  /** §11: a plain receiver peeks the entity: the session shows its messages from `fromSeq`, lock or no lock. */
+  | { type: 'session.peekFor'; from: ActorId; reqId: number; fromSeq: number; max: number }
   | LockReply;
 
 export type LockRequest =
@@ -183,18 +192,12 @@ export type EntityEvent =
   | { type: 'entity.status'; sessionId: string; active: number; locked: boolean; firstSeq: number }
   | { type: 'entity.deadLetter'; entry: DeadLetterEntry }
   | { type: 'entity.acceptNextRetry'; from: ActorId; reqId: number; mode: ReceiveMode }
-  | {
-      type: 'entity.acceptNextChosen';
-      from: ActorId;
-      reqId: number;
-      mode: ReceiveMode;
-      candidates: readonly string[];
-      choice: number;
-    }
   | { type: 'entity.acceptTimeout'; from: ActorId; reqId: number }
   | { type: 'entity.messageLockExpire'; seq: number; token: string }
   | { type: 'entity.receiveTimeout'; from: ActorId; reqId: number }
-  | { type: 'entity.gcTick' };
+  | { type: 'entity.gcTick' }
+  /** A session's answer to `session.peekFor`. */
+  | { type: 'entity.peeked'; from: ActorId; reqId: number; messages: readonly ReceivedMessage[] };
 
 export type TopicEvent = ClientRequest;
 
@@ -249,6 +252,16 @@ export type Effect =
    */
   | { type: 'fx.choose'; name: string; options: readonly string[]; event: SimEvent & { choice: number } }
   | { type: 'fx.chooseInt'; name: string; min: number; max: number; event: SimEvent & { choice: number } }
+  /**
+   * A choice whose answer is a message to another actor: the Chooser picks option i (labelled
+   * `options[i]`) and the world sends `sends[i]` as an `fx.send` of the emitter — no round trip back.
+   */
+  | {
+      type: 'fx.chooseSend';
+      name: string;
+      options: readonly string[];
+      sends: readonly { readonly to: ActorId; readonly event: SimEvent }[];
+    }
   /** Create the session and session-lock actors of a session seen for the first time. */
   | { type: 'fx.spawnSession'; entity: string; sessionId: string }
   | { type: 'fx.fact'; fact: Fact };

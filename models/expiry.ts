@@ -42,9 +42,9 @@ export function expireDue(
     readonly entityActor: string;
     readonly sessionWide: boolean;
     readonly triggered?: boolean;
-    /** Seeded bug M08: locked messages are not protected. */
+    /** Locked messages are swept too (`Rules.expiresLocked`; D2: never, they are protected). */
     readonly expireLocked?: boolean;
-    /** Seeded bug M39: deferred messages are swept like active ones instead of only when fetched. */
+    /** Deferred messages are swept too (`Rules.sweepsDeferred`; §3.3: never, only when fetched). */
     readonly expireDeferred?: boolean;
   },
   config: EntityConfig,
@@ -77,7 +77,7 @@ export function expireDue(
 
 /**
  * The effects of one message expiring: dropped, or dead-lettered with `TTLExpiredException`.
- * `deadLetterAs` overrides the reason and description (only seeded bug M40 passes it).
+ * `deadLetterAs` overrides the reason and description (`Rules.fetchedExpiryReason`).
  */
 export function expire(
   m: StoredMessage,

@@ -4,11 +4,11 @@
  * that gets the arithmetic wrong swaps one rule (`Mutant.overrides.rules`); the correct model runs
  * with `RULES` and holds no bug checks.
  *
- * Each rule cites the reference (`reference/servicebus-semantics.md`).
+ * Each rule cites the reference (`docs/semantics.md`).
  */
 import type { EntityConfig, Switches } from './config.ts';
 import type { ReleaseCause, SettleAction, StoredMessage } from './events.ts';
-import { expireDue, expiresAt } from './expiry.ts';
+import { expireDue, expiresAt, isExpired } from './expiry.ts';
 
 export interface Rules {
   /** T4: a receive hands out active messages only; deferred ones wait for `receiveDeferred` (T9). */
@@ -49,6 +49,28 @@ export interface Rules {
   readonly expireDue: typeof expireDue;
   /** T3: accept-next offers only an unlocked session with an active message. */
   readonly offeredByAcceptNext: (session: { readonly active: boolean; readonly locked: boolean }) => boolean;
+  /** T11: a lock is valid strictly before its deadline; at `now = lockedUntil` it has expired. */
+  readonly lockValidAt: (lockedUntilMs: number, nowMs: number) => boolean;
+  /** T2: a granted session lock lasts the entity's LockDuration. */
+  readonly lockDurationMs: (config: EntityConfig) => number;
+  /** §4: expiry is evaluated lazily (receive, accept, lock release, background tick); expired messages are never handed out. */
+  readonly lazyExpiry: boolean;
+  /** D1: one expired active message expires the whole session, only while it is unlocked and `sessionWideExpiry` is on. */
+  readonly sessionWideExpiry: (switches: Switches, unlocked: boolean, tick: boolean) => boolean;
+  /** D2: a locked message is protected from expiry while it is locked. */
+  readonly expiresLocked: (tick: boolean) => boolean;
+  /** §3.3: a deferred message expires only when it is fetched, never in a sweep. */
+  readonly sweepsDeferred: boolean;
+  /** §3.3: a deferred message fetched after its expiry is expired, not handed out (net#30252). */
+  readonly expiresOnFetch: (m: StoredMessage, nowMs: number) => boolean;
+  /** §4: a deferred message expired on fetch is dead-lettered with the TTL reason and description. */
+  readonly fetchedExpiryReason: () => { reason: string; description: string } | undefined;
+  /** §2.3: accept-next counts the session's active messages (deferred ones wait for `receiveDeferred`). */
+  readonly acceptNextAvailable: (messages: readonly StoredMessage[]) => number;
+  /** N8, §3.4: the delivery count a receive shows, raw or .NET-style +1, as the `deliveryCountView` switch says. */
+  readonly receivedCountView: (switches: Switches) => Switches['deliveryCountView'];
+  /** §3: peek shows every message of the session from `fromSeq`: active, locked and deferred. */
+  readonly peekable: (m: StoredMessage) => boolean;
 }
 
 function keepPlace(messages: readonly StoredMessage[], index: number, back: StoredMessage): StoredMessage[] {
@@ -76,7 +98,24 @@ export const RULES: Rules = Object.freeze({
   expireDue,
   offeredByAcceptNext: (session: { readonly active: boolean; readonly locked: boolean }) =>
     session.active && !session.locked,
+  lockValidAt: (lockedUntilMs: number, nowMs: number) => nowMs < lockedUntilMs,
+  lockDurationMs: (config: EntityConfig) => config.lockDurationMs,
+  lazyExpiry: true,
+  sessionWideExpiry: (switches: Switches, unlocked: boolean) => unlocked && switches.sessionWideExpiry,
+  expiresLocked: () => false,
+  sweepsDeferred: false,
+  expiresOnFetch: (m: StoredMessage, nowMs: number) => isExpired(m, nowMs),
+  fetchedExpiryReason: () => undefined,
+  acceptNextAvailable: (messages: readonly StoredMessage[]) => count(messages, 'active'),
+  receivedCountView: (switches: Switches) => switches.deliveryCountView,
+  peekable: () => true,
 });
+
+function count(messages: readonly StoredMessage[], state: StoredMessage['state']): number {
+  let n = 0;
+  for (const m of messages) if (m.state === state) n++;
+  return n;
+}
 
 /** The correct rules with a mutant's swaps applied. */
 export function rulesWith(swaps: Partial<Rules> | undefined): Rules {

@@ -8,14 +8,12 @@
  * Rules: T2 (accept: exclusive), T10 (renew: lockedUntil = now + LD; a lost lock cannot be renewed back),
  * T11 (expiry), T12 (close or detach releases at once). Reference §2.2, §2.4, §2.5, §2.6.
  */
-import { assign, emit, setup } from 'xstate';
-import type { Bugs } from './bugs.ts';
+import { assertEvent, assign, emit, setup } from 'xstate';
 import type { ActorId, Effect, LockReply, LockRequest } from './events.ts';
 import { nowOf } from './events.ts';
 
 export interface SessionLockContext {
   readonly session: ActorId;
-  readonly bugs: Bugs;
   readonly owner: ActorId | null;
   readonly token: string | null;
   readonly lockedUntilMs: number;
@@ -23,11 +21,25 @@ export interface SessionLockContext {
 
 export interface SessionLockInput {
   readonly session: ActorId;
-  readonly bugs?: Bugs;
 }
 
 const reply = (to: ActorId, event: LockReply): Effect => ({ type: 'fx.send', to, event });
 const expiryKey = 'expiry';
+
+/** The expiry timer of the lock as the context now holds it: due at `lockedUntil` (T11). */
+export function expiryTimer(context: SessionLockContext): Effect {
+  return {
+    type: 'fx.timer',
+    key: expiryKey,
+    atMs: context.lockedUntilMs,
+    event: { type: 'lock.expire', token: context.token ?? '' },
+  };
+}
+
+/** The request names the current lock and arrives before its deadline (T10, T11). */
+export function validLock(context: SessionLockContext, event: LockRequest): boolean {
+  return 'token' in event && event.token === context.token && nowOf(event) < context.lockedUntilMs;
+}
 
 export const sessionLockMachine = setup({
   types: {
@@ -37,90 +49,87 @@ export const sessionLockMachine = setup({
     emitted: {} as Effect,
   },
   guards: {
+    /** T12, T11: a release or an expiry timer concerns the current lock only. */
     tokenMatches: ({ context, event }) => 'token' in event && event.token === context.token,
-    /** The owner's lock is still valid: at `now ≥ lockedUntil` it has expired and cannot be renewed (T10, T11). */
-    validFor: ({ context, event }) =>
-      'token' in event && event.token === context.token && nowOf(event) < context.lockedUntilMs,
-    /** Seeded bug M09: a correct broker never renews a lock that has already expired (T10). */
-    renewsAfterExpiry: ({ context, event }) =>
-      context.bugs.renewAfterExpiry === true && 'token' in event && event.token === context.token,
-    /** The held lock has reached its deadline: `now ≥ lockedUntil` (T11). */
+    /** T10, T11: the owner's lock is still valid; at `now ≥ lockedUntil` it has expired and cannot be renewed. */
+    validFor: ({ context, event }) => validLock(context, event),
+    /** T11: the held lock has reached its deadline (`now ≥ lockedUntil`), its timer not yet delivered. */
     lapsed: ({ context, event }) => nowOf(event) >= context.lockedUntilMs,
-    /** Seeded bug M01: a correct broker never grants a held lock to a second owner (T2). */
-    grantsWhileHeld: ({ context }) => context.bugs.acceptNextNotExclusive === true,
-    /** Seeded bug M18: a valid renewal moves the deadline but forgets to move the expiry timer (T10). */
-    renewsWithoutRearm: ({ context, event }) =>
-      context.bugs.renewKeepsExpiryTimer === true &&
-      'token' in event &&
-      event.token === context.token &&
-      nowOf(event) < context.lockedUntilMs,
-    /** Seeded bug M51: only the first lock of a session arms its expiry timer; a re-accept never does (T11). */
-    regrantsWithoutTimer: ({ context }) => context.bugs.regrantExpiryNotArmed === true,
   },
   actions: {
+    /** T2: the lock is the acquirer's until now + LockDuration. */
     grant: assign(({ event }) => {
-      if (event.type !== 'lock.acquire') return {};
+      assertEvent(event, 'lock.acquire');
       return { owner: event.owner, token: event.token, lockedUntilMs: nowOf(event) + event.durationMs };
     }),
+    /** T2: tell the session who holds the lock and until when. */
     announceGrant: emit(({ context, event }) => {
-      const e = event as Extract<LockRequest, { type: 'lock.acquire' }>;
+      assertEvent(event, 'lock.acquire');
       return reply(context.session, {
         type: 'lock.granted',
-        owner: e.owner,
-        token: e.token,
-        reqId: e.reqId,
+        owner: event.owner,
+        token: event.token,
+        reqId: event.reqId,
         lockedUntilMs: context.lockedUntilMs,
-        next: e.next,
-        mode: e.mode,
+        next: event.next,
+        mode: event.mode,
       });
     }),
+    /** T2: a held lock is exclusive; the acquirer is refused. */
     deny: emit(({ context, event }) => {
-      const e = event as Extract<LockRequest, { type: 'lock.acquire' }>;
+      assertEvent(event, 'lock.acquire');
       return reply(context.session, {
         type: 'lock.denied',
-        owner: e.owner,
-        reqId: e.reqId,
-        next: e.next,
-        mode: e.mode,
+        owner: event.owner,
+        reqId: event.reqId,
+        next: event.next,
+        mode: event.mode,
       });
     }),
-    extend: assign(({ context, event }) => {
-      if (event.type !== 'lock.renew') return {};
-      // Seeded bug M17: the new deadline is counted from the old deadline instead of from now (T10).
-      const from = context.bugs.renewFromOldDeadline === true ? context.lockedUntilMs : nowOf(event);
-      return { lockedUntilMs: from + event.durationMs };
+    /** T10: a renewal moves the deadline to now + LockDuration. */
+    extend: assign(({ event }) => {
+      assertEvent(event, 'lock.renew');
+      return { lockedUntilMs: nowOf(event) + event.durationMs };
     }),
+    /** T10: tell the session the new deadline. */
     announceRenewal: emit(({ context, event }) => {
-      const e = event as Extract<LockRequest, { type: 'lock.renew' }>;
+      assertEvent(event, 'lock.renew');
       return reply(context.session, {
         type: 'lock.renewed',
-        owner: e.owner,
-        token: e.token,
-        reqId: e.reqId,
+        owner: event.owner,
+        token: event.token,
+        reqId: event.reqId,
         lockedUntilMs: context.lockedUntilMs,
       });
     }),
+    /** T10: a lost lock cannot be renewed back. */
     refuseRenewal: emit(({ context, event }) => {
-      const e = event as Extract<LockRequest, { type: 'lock.renew' }>;
-      return reply(context.session, { type: 'lock.renewDenied', owner: e.owner, token: e.token, reqId: e.reqId });
+      assertEvent(event, 'lock.renew');
+      return reply(context.session, {
+        type: 'lock.renewDenied',
+        owner: event.owner,
+        token: event.token,
+        reqId: event.reqId,
+      });
     }),
-    armExpiry: emit(({ context }) => ({
-      type: 'fx.timer' as const,
-      key: expiryKey,
-      atMs: context.lockedUntilMs,
-      event: { type: 'lock.expire' as const, token: context.token ?? '' },
-    })),
+    /** T11: the lock expires at its deadline; a later timer with the same key replaces this one. */
+    armExpiry: emit(({ context }) => expiryTimer(context)),
+    /** T12: a released lock never expires. */
     disarmExpiry: emit({ type: 'fx.cancel', key: expiryKey }),
+    /** T12: tell the session the lock was released (close, detach or crash). */
     announceRelease: emit(({ context, event }) => {
-      const e = event as Extract<LockRequest, { type: 'lock.release' }>;
+      assertEvent(event, 'lock.release');
       return reply(context.session, {
         type: 'lock.released',
         owner: context.owner ?? '',
-        token: e.token,
-        cause: e.cause,
-        reqId: e.reqId,
+        token: event.token,
+        cause: event.cause,
+        reqId: event.reqId,
       });
     }),
+    /** T11: an expired lock was valid until the instant it expired, and no longer. */
+    lapse: assign(({ event }) => ({ lockedUntilMs: nowOf(event) })),
+    /** T11: tell the session the lock expired. */
     announceExpiry: emit(({ context }) =>
       reply(context.session, { type: 'lock.expired', owner: context.owner ?? '', token: context.token ?? '' }),
     ),
@@ -129,7 +138,6 @@ export const sessionLockMachine = setup({
   id: 'sessionLock',
   context: ({ input }) => ({
     session: input.session,
-    bugs: input.bugs ?? {},
     owner: null,
     token: null,
     lockedUntilMs: 0,
@@ -144,7 +152,6 @@ export const sessionLockMachine = setup({
     held: {
       on: {
         'lock.acquire': [
-          { guard: 'grantsWhileHeld', target: 'held', reenter: true, actions: ['grant', 'armExpiry', 'announceGrant'] },
           // At its deadline the lock is over (T11) even if its expiry timer, due at this same instant, has not
           // fired yet: expire it first (the holder's messages go back), then grant (T2).
           {
@@ -156,35 +163,25 @@ export const sessionLockMachine = setup({
           { actions: 'deny' },
         ],
         'lock.renew': [
-          { guard: 'renewsWithoutRearm', actions: ['extend', 'announceRenewal'] },
           { guard: 'validFor', actions: ['extend', 'armExpiry', 'announceRenewal'] },
           { actions: 'refuseRenewal' },
         ],
         'lock.release': { guard: 'tokenMatches', target: 'released', actions: ['disarmExpiry', 'announceRelease'] },
-        'lock.expire': { guard: 'tokenMatches', target: 'expired', actions: 'announceExpiry' },
+        'lock.expire': { guard: 'tokenMatches', target: 'expired', actions: ['lapse', 'announceExpiry'] },
       },
     },
     released: {
       on: {
-        'lock.acquire': [
-          { guard: 'regrantsWithoutTimer', target: 'held', actions: ['grant', 'announceGrant'] },
-          { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
-        ],
+        'lock.acquire': { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
         'lock.renew': { actions: 'refuseRenewal' },
       },
     },
     expired: {
       on: {
-        'lock.acquire': [
-          { guard: 'regrantsWithoutTimer', target: 'held', actions: ['grant', 'announceGrant'] },
-          { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
-        ],
+        'lock.acquire': { target: 'held', actions: ['grant', 'armExpiry', 'announceGrant'] },
         'lock.renew': [
-          {
-            guard: { type: 'renewsAfterExpiry' },
-            target: 'held',
-            actions: ['extend', 'armExpiry', 'announceRenewal'],
-          },
+          // T10: only a valid lock is renewed; an expired one is valid no longer (`lapse`), so this is refused.
+          { guard: 'validFor', target: 'held', actions: ['extend', 'armExpiry', 'announceRenewal'] },
           { actions: 'refuseRenewal' },
         ],
       },

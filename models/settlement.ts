@@ -19,7 +19,6 @@ import type {
 } from './events.ts';
 import { MAX_DELIVERY_REASON, deadLetter, expire, isExpired, maxDeliveryDescription } from './expiry.ts';
 import type { Rules } from './rules.ts';
-import type { Bugs } from './bugs.ts';
 
 export interface Scope {
   readonly entity: string;
@@ -28,8 +27,6 @@ export interface Scope {
   readonly switches: Switches;
   /** The settlement arithmetic (models/rules.ts); a mutant may swap one rule. */
   readonly rules: Rules;
-  /** Transitional: seeded-bug flags the machines not yet rebuilt as charts still read. */
-  readonly bugs: Bugs;
 }
 
 export interface Outcome {
@@ -217,6 +214,18 @@ export interface SettleRequest {
 
 export const ALREADY_SETTLED = 'The message has either been deleted or already settled';
 
+/** T5–T8: the message is locked, under the caller's token. */
+export function settleable(
+  messages: readonly StoredMessage[],
+  req: Pick<SettleRequest, 'seq' | 'token' | 'action'>,
+  scope: Scope,
+): boolean {
+  const m = messages.find((x) => x.seq === req.seq);
+  return (
+    m !== undefined && m.state === 'locked' && (m.lockToken === req.token || !scope.rules.settleChecksToken(req.action))
+  );
+}
+
 /** T5–T8: settle one message locked under the caller's token. */
 export function settle(
   messages: readonly StoredMessage[],
@@ -225,7 +234,7 @@ export function settle(
 ): Outcome & { readonly error?: BrokerError } {
   const index = messages.findIndex((m) => m.seq === req.seq);
   const m = messages[index];
-  if (!m || m.state !== 'locked' || (m.lockToken !== req.token && scope.rules.settleChecksToken(req.action))) {
+  if (!m || !settleable(messages, req, scope)) {
     return { messages, fx: [], error: { code: 'MessageLockLost', message: ALREADY_SETTLED } };
   }
   const fx: Effect[] = [

@@ -33,8 +33,12 @@ function line(i: number, mutant: string | null): string {
     // State names blanked: a chart rebuilt with other state names keeps this hash if it keeps its behaviour.
     const blank = run.trace.map((e) => (e.k === 'deliver' ? { ...e, before: '', after: '' } : e));
     const consumers = Object.values(run.final.consumers).map((c) => ({ ...c, state: '' }));
+    // Facts only: what happened and every decision, without the deliveries that carry it (a cut round
+    // trip changes the deliveries, never the facts or the decisions).
+    const said = run.trace.filter((e) => e.k !== 'deliver');
     return [
       `${mutant ?? 'correct'} ${i}`,
+      `facts=${sha({ said, decisions: run.decisions, entities: run.final.entities })}`,
       `behaviour=${sha({ trace: blank, decisions: run.decisions, entities: run.final.entities, consumers })}`,
       `trace=${sha({ trace: run.trace, decisions: run.decisions })} final=${sha(run.final)} steps=${run.steps}`,
     ].join(' ');

@@ -40,3 +40,33 @@ export { SWITCH_DEFAULTS, ENTITY_DEFAULTS } from './schema/workload.ts';
 export type { EntityConfig, Switches } from '../models/config.ts';
 export type { ConsumerSpec, Outcome, RenewalPolicy } from '../models/consumer.ts';
 export type { Fact, MessageSpec, ReceivedMessage, ErrorCode, SettleAction } from '../models/events.ts';
+
+export {
+  SimulatedServiceBus,
+  SimulatedServiceBusClient,
+  SimulatedSender,
+  SimulatedMessageBatch,
+  SimulatedReceiver,
+  SimulatedSessionReceiver,
+  SimulatedDeadLetterReceiver,
+  ServiceBusError,
+  isServiceBusError,
+  SimulationError,
+  explore,
+  ExploreFailure,
+  USER_CODE_PROPERTY,
+} from './facade/index.ts';
+export type {
+  EntityOptions,
+  SimulatedServiceBusOptions,
+  ServiceBusErrorCode,
+  ExploreOptions,
+  ExploreReport,
+  ExploreFailureInfo,
+  FacadeScript,
+  ScriptOp,
+  ServiceBusMessage as SimulatedServiceBusMessage,
+  ServiceBusReceivedMessage as SimulatedServiceBusReceivedMessage,
+  MessageHandlers as SimulatedMessageHandlers,
+  ProcessErrorArgs as SimulatedProcessErrorArgs,
+} from './facade/index.ts';

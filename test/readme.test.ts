@@ -25,3 +25,15 @@ describe('README', () => {
     for (const m of MUTANTS) expect(readme).toContain(`| ${m.id} |`);
   });
 });
+
+describe('README: the charts', () => {
+  it('the session and consumer charts are what `sbsim machines NAME --format mermaid --overview` draws today', async () => {
+    const { renderMachineMermaid } = await import('../src/machines/mermaid.ts');
+    const { describeNamed } = await import('../src/machines/registry.ts');
+    const blocks = [...readme.matchAll(/```mermaid\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    for (const name of ['session', 'consumer'] as const) {
+      const drawn = `${renderMachineMermaid(describeNamed(name), { overview: true })}\n`;
+      expect(blocks, `the README's ${name} chart`).toContain(drawn);
+    }
+  });
+});

@@ -1,3 +1,4 @@
+import { holdsValidLock } from '../session.ts';
 import type { Mutant } from './mutant.ts';
 
 /** M02: Settlement is accepted with a lock token that is no longer the session's: after expiry and re-acquire the old holder can still complete. */
@@ -6,8 +7,13 @@ export const m02: Mutant = {
   slug: 'settle-with-stale-lock',
   description:
     "Settlement is accepted with a lock token that is no longer the session's: after expiry and re-acquire the old holder can still complete.",
-  bugs: { settleWithStaleLock: true },
-  overrides: { rules: { settleChecksToken: () => false } },
+  overrides: {
+    // Settlement is not fenced by the session lock, and the message's token is not checked.
+    session: {
+      guards: { holdsValidLock: ({ context, event }) => event.type === 'req.settle' || holdsValidLock(context, event) },
+    },
+    rules: { settleChecksToken: () => false },
+  },
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 1',
 };

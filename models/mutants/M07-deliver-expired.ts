@@ -5,11 +5,8 @@ export const m07: Mutant = {
   id: 'M07',
   slug: 'deliver-expired',
   description: 'TTL is never checked at delivery: an expired message is handed out.',
-  bugs: { deliverExpired: true },
-  overrides: {
-    // The entity part: nothing ever expires (the session part is still a flag, above).
-    rules: { expireDue: (messages) => ({ messages, fx: [] }) },
-  },
+  // Nothing is ever expired: not in a session's lazy evaluation, not in a plain entity.
+  overrides: { rules: { lazyExpiry: false, expireDue: (messages) => ({ messages, fx: [] }) } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

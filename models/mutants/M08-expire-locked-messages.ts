@@ -6,8 +6,7 @@ export const m08: Mutant = {
   slug: 'expire-locked-messages',
   description:
     'Expiry does not protect locked messages: a message whose TTL passes while it is locked is expired under its holder.',
-  bugs: { expireLockedMessages: true },
-  overrides: {},
+  overrides: { rules: { expiresLocked: () => true } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

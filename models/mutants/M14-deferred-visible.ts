@@ -5,7 +5,6 @@ export const m14: Mutant = {
   id: 'M14',
   slug: 'deferred-visible',
   description: 'Deferred messages stay visible to normal receive instead of being set aside.',
-  bugs: { deferredVisible: true },
   overrides: { rules: { receivable: (m) => m.state === 'active' || m.state === 'deferred' } },
   expectedProperty: 'fifo-delivery',
   minimalConfig: '1 × 1 × 2',

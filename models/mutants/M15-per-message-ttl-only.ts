@@ -6,8 +6,7 @@ export const m15: Mutant = {
   slug: 'per-message-ttl-only',
   description:
     'The session-wide TTL rule is ignored although the switch is on: only the expired message itself expires.',
-  bugs: { perMessageTtlOnly: true },
-  overrides: {},
+  overrides: { rules: { sessionWideExpiry: () => false } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 2',
 };

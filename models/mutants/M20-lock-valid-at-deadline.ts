@@ -6,8 +6,7 @@ export const m20: Mutant = {
   slug: 'lock-valid-at-deadline',
   description:
     'The lock deadline is compared with <=, so an operation arriving at exactly now == lockedUntil still succeeds on an expired lock.',
-  bugs: { lockValidAtDeadline: true },
-  overrides: {},
+  overrides: { rules: { lockValidAt: (lockedUntilMs, nowMs) => nowMs <= lockedUntilMs } },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -6,8 +6,7 @@ export const m21: Mutant = {
   slug: 'accept-legacy-lock-duration',
   description:
     "Accepting a session grants the legacy 30-second lock instead of the entity's LockDuration (renewals use the right one).",
-  bugs: { acceptLegacyLockDuration: true },
-  overrides: {},
+  overrides: { rules: { lockDurationMs: () => 30_000 } },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -1,3 +1,5 @@
+import { nowOf } from '../events.ts';
+import { holdsValidLock } from '../session.ts';
 import type { Mutant } from './mutant.ts';
 
 /** M22: Receive only checks that the session is locked by somebody, not by the caller's token, so a receiver whose lock was lost can take messages from the new holder's session. */
@@ -6,8 +8,17 @@ export const m22: Mutant = {
   slug: 'receive-ignores-token',
   description:
     "Receive only checks that the session is locked by somebody, not by the caller's token, so a receiver whose lock was lost can take messages from the new holder's session.",
-  bugs: { receiveIgnoresToken: true },
-  overrides: {},
+  overrides: {
+    // Receive only checks that the session is locked by someone, not by this token.
+    session: {
+      guards: {
+        holdsValidLock: ({ context, event }) =>
+          event.type === 'req.receive'
+            ? context.holder !== null && nowOf(event) < context.holder.lockedUntilMs
+            : holdsValidLock(context, event),
+      },
+    },
+  },
   expectedProperty: 'exclusive-lock',
   minimalConfig: '1 × 2 × 2',
 };

@@ -1,3 +1,4 @@
+import { holdsValidLock } from '../session.ts';
 import type { Mutant } from './mutant.ts';
 
 /** M23: GetSessionState is not fenced by the session lock: a receiver that lost the lock (or never held it) can still read the state. */
@@ -6,8 +7,14 @@ export const m23: Mutant = {
   slug: 'get-state-unfenced',
   description:
     'GetSessionState is not fenced by the session lock: a receiver that lost the lock (or never held it) can still read the state.',
-  bugs: { getStateUnfenced: true },
-  overrides: {},
+  overrides: {
+    // Reading the state is not fenced by the session lock.
+    session: {
+      guards: {
+        holdsValidLock: ({ context, event }) => event.type === 'req.getState' || holdsValidLock(context, event),
+      },
+    },
+  },
   expectedProperty: 'session-state',
   minimalConfig: '1 × 2 × 1',
 };

@@ -1,3 +1,4 @@
+import { holdsValidLock } from '../session.ts';
 import type { Mutant } from './mutant.ts';
 
 /** M25: Dead-letter settlement checks neither the session lock nor the message's lock token, so a former holder can dead-letter a message the new holder is processing. */
@@ -6,8 +7,16 @@ export const m25: Mutant = {
   slug: 'dead-letter-unfenced',
   description:
     "Dead-letter settlement checks neither the session lock nor the message's lock token, so a former holder can dead-letter a message the new holder is processing.",
-  bugs: { deadLetterUnfenced: true },
-  overrides: { rules: { settleChecksToken: (action) => action !== 'deadLetter' } },
+  overrides: {
+    // Dead-letter is fenced neither by the session lock nor by the message's token.
+    session: {
+      guards: {
+        holdsValidLock: ({ context, event }) =>
+          (event.type === 'req.settle' && event.action === 'deadLetter') || holdsValidLock(context, event),
+      },
+    },
+    rules: { settleChecksToken: (action) => action !== 'deadLetter' },
+  },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 2 × 1',
 };

@@ -6,8 +6,11 @@ export const m27: Mutant = {
   slug: 'accept-next-counts-deferred',
   description:
     'Accept-next counts deferred messages as available, so it hands out sessions whose only messages are deferred.',
-  bugs: { acceptNextCountsDeferred: true },
-  overrides: {},
+  overrides: {
+    rules: {
+      acceptNextAvailable: (messages) => messages.filter((m) => m.state === 'active' || m.state === 'deferred').length,
+    },
+  },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 2',
 };

@@ -6,8 +6,7 @@ export const m29: Mutant = {
   slug: 'waiting-accept-never-admitted',
   description:
     "With acceptNamedWhenLocked 'wait', a named accept waiting for a held session is never handed the lock when it is released, and times out.",
-  bugs: { waitingAcceptNeverAdmitted: true },
-  overrides: {},
+  overrides: { session: { guards: { canAdmitWaiting: () => false } } },
   expectedProperty: 'eventual-processing',
   minimalConfig: '1 × 2 × 1',
 };

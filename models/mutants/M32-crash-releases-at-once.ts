@@ -6,8 +6,7 @@ export const m32: Mutant = {
   slug: 'crash-releases-at-once',
   description:
     "With crashSemantics 'lockExpiry' a crash still releases the lock at once (without the delivery-count increment of a lock expiry).",
-  bugs: { crashReleasesAtOnce: true },
-  overrides: {},
+  overrides: { session: { guards: { crashLeftToExpiry: () => false } } },
   expectedProperty: 'lock-release',
   minimalConfig: '1 × 1 × 1',
 };

@@ -6,8 +6,7 @@ export const m38: Mutant = {
   slug: 'receive-deferred-returns-expired',
   description:
     'Fetching a deferred message by sequence number does not check its TTL and hands out an expired message.',
-  bugs: { receiveDeferredReturnsExpired: true },
-  overrides: {},
+  overrides: { rules: { expiresOnFetch: () => false } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

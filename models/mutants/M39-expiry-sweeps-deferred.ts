@@ -6,8 +6,7 @@ export const m39: Mutant = {
   slug: 'expiry-sweeps-deferred',
   description:
     'The lazy expiry sweep expires deferred messages as if they were active (and lets them trigger the session-wide rule) instead of checking them only when fetched.',
-  bugs: { expirySweepsDeferred: true },
-  overrides: {},
+  overrides: { rules: { sweepsDeferred: true } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 2',
 };

@@ -6,8 +6,7 @@ export const m40: Mutant = {
   slug: 'expired-deferred-reason-lost',
   description:
     'An expired deferred message dead-lettered on fetch loses its TTLExpiredException reason and description.',
-  bugs: { expiredDeferredReasonLost: true },
-  overrides: {},
+  overrides: { rules: { fetchedExpiryReason: () => ({ reason: '', description: '' }) } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

@@ -6,8 +6,9 @@ export const m41: Mutant = {
   slug: 'gc-session-wide-on-locked',
   description:
     "With expiryTrigger 'gcTick', the background tick applies the session-wide TTL rule to a locked session, expiring its unexpired active messages.",
-  bugs: { gcSessionWideOnLocked: true },
-  overrides: {},
+  overrides: {
+    rules: { sessionWideExpiry: (switches, unlocked, tick) => (unlocked || tick) && switches.sessionWideExpiry },
+  },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 3',
 };

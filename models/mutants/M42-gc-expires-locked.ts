@@ -6,8 +6,7 @@ export const m42: Mutant = {
   slug: 'gc-expires-locked',
   description:
     "With expiryTrigger 'gcTick', the background tick expires messages that are locked to the current holder.",
-  bugs: { gcExpiresLocked: true },
-  overrides: {},
+  overrides: { rules: { expiresLocked: (tick) => tick } },
   expectedProperty: 'ttl',
   minimalConfig: '1 × 1 × 1',
 };

@@ -1,3 +1,4 @@
+import { returnLocked, stepAction } from '../session.ts';
 import type { Mutant } from './mutant.ts';
 
 /** M45: Session state is cleared whenever the session lock is released or expires, so the next holder cannot resume from it. */
@@ -6,8 +7,17 @@ export const m45: Mutant = {
   slug: 'state-cleared-on-release',
   description:
     'Session state is cleared whenever the session lock is released or expires, so the next holder cannot resume from it.',
-  bugs: { stateClearedOnRelease: true },
-  overrides: {},
+  overrides: {
+    session: {
+      actions: {
+        // The session state is treated as part of the lock and dropped with it.
+        returnLocked: stepAction((c, e) => {
+          const out = returnLocked(c, e);
+          return { ...out, patch: { ...out.patch, state: null } };
+        }),
+      },
+    },
+  },
   expectedProperty: 'session-state',
   minimalConfig: '1 × 1 × 2',
 };

@@ -5,8 +5,7 @@ export const m46: Mutant = {
   id: 'M46',
   slug: 'peek-active-only',
   description: 'Peek on a session shows only active messages, hiding locked and deferred ones.',
-  bugs: { peekActiveOnly: true },
-  overrides: {},
+  overrides: { rules: { peekable: (m) => m.state === 'active' } },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 2',
 };

@@ -5,8 +5,7 @@ export const m47: Mutant = {
   id: 'M47',
   slug: 'receive-count-plus-one',
   description: 'Receive shows the delivery count as raw + 1 although the configured view is raw (0 on first delivery).',
-  bugs: { receiveCountPlusOne: true },
-  overrides: {},
+  overrides: { rules: { receivedCountView: () => 'plusOne' } },
   expectedProperty: 'broker-conformance',
   minimalConfig: '1 × 1 × 1',
 };

@@ -1,4 +1,3 @@
-import type { Bugs } from '../bugs.ts';
 import type { consumerMachine } from '../consumer.ts';
 import type { entityMachine } from '../entity.ts';
 import type { Rules } from '../rules.ts';
@@ -35,8 +34,6 @@ export interface Mutant {
   readonly description: string;
   /** The implementations this mutant swaps in. */
   readonly overrides: Overrides;
-  /** Transitional: seeded-bug flags still read by machines not yet rebuilt as charts. */
-  readonly bugs?: Bugs;
   /** The property expected to catch it (another may catch it first). */
   readonly expectedProperty: string;
   /** Smallest configuration known to expose it: sessions × consumers × messages. */

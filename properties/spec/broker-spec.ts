@@ -71,8 +71,12 @@ interface WaitingReceive {
   readonly waitMs: number;
 }
 
-function waitingReceive(call: CallEvent, req: Extract<ClientRequest, { type: 'req.receive' }>): WaitingReceive {
-  return { client: call.client, reqId: req.reqId, max: req.max, mode: req.mode, callT: call.t, waitMs: req.waitMs };
+function waitingReceive(
+  call: CallEvent,
+  req: Extract<ClientRequest, { type: 'req.receive' }>,
+  mode: Mode,
+): WaitingReceive {
+  return { client: call.client, reqId: req.reqId, max: req.max, mode, callT: call.t, waitMs: req.waitMs };
 }
 
 interface SpecSession {
@@ -285,9 +289,10 @@ export class BrokerSpec {
         if (sessionful)
           return p(expectError('GeneralError'), '§8.1: no plain receiver on a session entity', entity, null);
         this.plainExpiry(entity, e.t);
-        const taken = this.takePlain(entity, req.max, req.mode, e.t);
+        const mode = req.mode ?? 'peekLock';
+        const taken = this.takePlain(entity, req.max, mode, e.t);
         if (taken.length === 0 && req.waitMs > 0) {
-          entity.parked.push(waitingReceive(e, req));
+          entity.parked.push(waitingReceive(e, req, mode));
           return p(null, 'T4 (plain receive waits)', entity, null);
         }
         return p(
@@ -313,7 +318,16 @@ export class BrokerSpec {
         return p(expectOk('settled'), `T5–T8: ${req.action}`, entity, null);
       }
       case 'req.peek': {
-        if (sessionful) return p(expectError('GeneralError'), '§11 (plain peek of a session entity)', entity, null);
+        if (sessionful) {
+          // A plain receiver may peek a session entity: every session's messages, in sequence order.
+          const all = [...entity.sessions.values()].flatMap((x) => x.messages).sort((a, b) => a.seq - b.seq);
+          return p(
+            expectPeek(all, req.fromSeq, req.max),
+            '§11: a plain peek of a session entity shows the messages of all its sessions, by sequence number',
+            entity,
+            null,
+          );
+        }
         return p(
           expectPeek(entity.plain, req.fromSeq, req.max),
           '§11: peek shows every message from the cursor',
@@ -379,10 +393,11 @@ export class BrokerSpec {
       }
       case 'req.receive': {
         this.evaluateExpiry(entity, session, t, false, false, 'T14/§4: expiry is evaluated on receive');
-        const taken = this.takeSession(entity, session, req.max, req.mode, h.token);
+        // §3.1: the receive mode is the receiver's, chosen when it accepted the session.
+        const taken = this.takeSession(entity, session, req.max, h.mode, h.token);
         if (taken.length === 0 && req.waitMs > 0) {
           this.parkedSessions.add(session);
-          session.parked = waitingReceive(e, req);
+          session.parked = waitingReceive(e, req, h.mode);
           return p(null, 'T4 (receive waits)', entity, session);
         }
         return p(

@@ -38,7 +38,7 @@ export function machinesCommand(argv: readonly string[], io: Io): number {
 }
 
 function machines(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { format: 'string', out: 'string' }, 'machines');
+  const { flags, positionals } = parseArgs(argv, { format: 'string', out: 'string', overview: 'boolean' }, 'machines');
   if (positionals.length > 1) throw new UsageError(`sbsim machines: one machine at a time, or none for all (${USAGE})`);
   const name = positionals[0];
   if (name !== undefined && !isMachineName(name))
@@ -47,7 +47,13 @@ function machines(argv: readonly string[], io: Io): number {
   const format = formatOf(typeof flags.format === 'string' ? flags.format : undefined, out);
   if (out !== undefined) checkOut(out);
   const descriptions = name === undefined ? describeAll() : [describeNamed(name)];
-  const text = renderMachines(descriptions, format, { color: out === undefined && io.color, all: name === undefined });
+  if (flags.overview === true && format !== 'mermaid')
+    throw new UsageError('sbsim machines: --overview draws Mermaid only (--format mermaid)');
+  const text = renderMachines(descriptions, format, {
+    color: out === undefined && io.color,
+    all: name === undefined,
+    overview: flags.overview === true,
+  });
   if (out === undefined) {
     io.out(text);
     return EXIT_OK;
@@ -61,13 +67,13 @@ function machines(argv: readonly string[], io: Io): number {
 export function renderMachines(
   ds: readonly MachineDescription[],
   format: MachineFormat,
-  options: { color?: boolean; all?: boolean } = {},
+  options: { color?: boolean; all?: boolean; overview?: boolean } = {},
 ): string {
   switch (format) {
     case 'text':
       return renderMachinesText(ds, { color: options.color === true });
     case 'mermaid':
-      return renderMachinesMermaid(ds);
+      return renderMachinesMermaid(ds, { overview: options.overview === true });
     case 'json':
       return JSON.stringify(options.all || ds.length !== 1 ? ds : ds[0], null, 2);
     case 'html':

@@ -11,6 +11,7 @@ import { existsSync, linkSync, renameSync, statSync, unlinkSync, writeFileSync }
 import { basename, dirname, extname, join } from 'node:path';
 import type { OutcomeBase, Scenario } from '../scenarios/index.ts';
 import { SCENARIOS, scenarioById } from '../scenarios/index.ts';
+import { runChartsHtml } from '../machines/run-charts.ts';
 import { renderHtml } from '../trace/html.ts';
 import { renderMermaid } from '../trace/mermaid.ts';
 import { renderSwimlane } from '../trace/swimlane.ts';
@@ -91,7 +92,13 @@ export function renderScenario(
     case 'mermaid':
       return renderMermaid(runs, words);
     case 'html':
-      return renderHtml(runs, words);
+      return renderHtml(runs, {
+        ...words,
+        charts: runChartsHtml(
+          runs.map((r) => r.trace),
+          takenBy(runs),
+        ),
+      });
   }
 }
 
@@ -138,4 +145,9 @@ function writeNew(path: string, text: string): void {
   } finally {
     if (existsSync(tmp)) unlinkSync(tmp);
   }
+}
+
+/** The transitions any of the runs took. */
+function takenBy(runs: ReadonlyArray<{ readonly transitions: ReadonlyMap<string, number> }>): Set<string> {
+  return new Set(runs.flatMap((r) => [...r.transitions.keys()]));
 }

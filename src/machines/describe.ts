@@ -210,7 +210,13 @@ export function guardName(guard: GuardLike): string {
       return `stateIn(${typeof g.stateValue === 'string' ? g.stateValue : JSON.stringify(g.stateValue)})`;
     return '(inline)';
   }
-  if (guard && typeof guard === 'object' && 'type' in guard) return String((guard as { type: unknown }).type);
+  if (guard && typeof guard === 'object' && 'type' in guard) {
+    // A parameterised guard shows its parameters' values: `answered(accept)`.
+    const { type, params } = guard as { type: unknown; params?: unknown };
+    const values =
+      params && typeof params === 'object' ? Object.values(params as Record<string, unknown>).map(String) : [];
+    return values.length > 0 ? `${String(type)}(${values.join(', ')})` : String(type);
+  }
   return '(inline)';
 }
 

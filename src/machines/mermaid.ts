@@ -33,6 +33,39 @@ export function edgeLabel(t: TransitionDescription): string {
 export interface MermaidOptions {
   /** Ids of transitions taken: their edges are marked ✓ in the label. */
   readonly taken?: ReadonlySet<string>;
+  /**
+   * The shape only: one edge per pair of states a transition moves between, labelled with its events;
+   * transitions that stay in their state are counted in a note instead of drawn (the README's charts).
+   */
+  readonly overview?: boolean;
+}
+
+/** An overview edge's event: a reply names what it answers (`reply answered(accept)`), other events stand alone. */
+function overviewLabel(t: TransitionDescription): string {
+  const answers = (t.guard ?? '').match(/\b(?:answered|refused)\([a-zA-Z]+\)/);
+  return answers ? `${eventLabel(t)} ${answers[0]}` : eventLabel(t);
+}
+
+/** The overview's edges: state-changing transitions merged per (source, target), events in definition order. */
+function overviewEdges(d: MachineDescription): { moves: TransitionDescription[]; stays: Map<string, Set<string>> } {
+  const merged = new Map<string, TransitionDescription>();
+  const stays = new Map<string, Set<string>>();
+  for (const t of d.transitions) {
+    const moving = t.targets.filter((target) => target !== t.source);
+    if (moving.length === 0) {
+      stays.set(t.source, (stays.get(t.source) ?? new Set()).add(eventLabel(t)));
+      continue;
+    }
+    for (const target of moving) {
+      const key = `${t.source}→${target}`;
+      const seen = merged.get(key);
+      const events = seen ? seen.event.split(', ') : [];
+      const label = overviewLabel(t);
+      if (!events.includes(label)) events.push(label);
+      merged.set(key, { ...t, targets: [target], event: events.join(', '), guard: null, actions: [], of: 1 });
+    }
+  }
+  return { moves: [...merged.values()], stays };
 }
 
 export function renderMachineMermaid(d: MachineDescription, options: MermaidOptions = {}): string {
@@ -46,7 +79,9 @@ export function renderMachineMermaid(d: MachineDescription, options: MermaidOpti
     for (const c of s.states) walk(c, s.path);
   };
   walk(d.root, null);
-  const wrapRoot = d.transitions.some((t) => t.source === '' || t.targets.includes(''));
+  const overview = options.overview === true ? overviewEdges(d) : null;
+  const transitions = overview ? overview.moves : d.transitions;
+  const wrapRoot = transitions.some((t) => t.source === '' || t.targets.includes(''));
 
   // Edges go into the block of the innermost composite holding both ends (null: the top level).
   const edges = new Map<string | null, string[]>();
@@ -55,14 +90,15 @@ export function renderMachineMermaid(d: MachineDescription, options: MermaidOpti
     for (let p = parentOf.get(path); p !== undefined && p !== null; p = parentOf.get(p)) out.push(p);
     return out;
   };
-  for (const t of d.transitions) {
+  for (const t of transitions) {
     const targets = t.targets.length === 0 ? [t.source] : t.targets;
     for (const target of targets) {
       const common = ancestors(t.source).find((a) => ancestors(target).includes(a));
       // With no composite drawn around the machine, what lives in the root's block is at the top level.
       const block = common === undefined || (common === '' && !wrapRoot) ? null : common;
       const mark = options.taken?.has(t.id) ? ' ✓' : '';
-      const line = `${mermaidStateId(d, t.source)} --> ${mermaidStateId(d, target)} : ${mermaidText(edgeLabel(t))}${mark}`;
+      const label = overview ? t.event : edgeLabel(t);
+      const line = `${mermaidStateId(d, t.source)} --> ${mermaidStateId(d, target)} : ${mermaidText(label)}${mark}`;
       edges.set(block, [...(edges.get(block) ?? []), line]);
     }
   }
@@ -107,6 +143,10 @@ export function renderMachineMermaid(d: MachineDescription, options: MermaidOpti
     out.push(...body(d.root, '    '));
   }
   for (const e of edges.get(null) ?? []) out.push(`    ${e}`);
+  for (const [path, events] of overview?.stays ?? []) {
+    const where = path === '' ? 'in every state' : `in ${byPath.get(path)?.key ?? path}`;
+    out.push(`    %% ${where}, handled without leaving it: ${mermaidText([...events].join(', '))}`);
+  }
   return out.join('\n');
 }
 

@@ -31,6 +31,7 @@ import type { Counterexample, Size } from '../check/check.ts';
 import type { Switches } from '../../models/config.ts';
 import type { Decision } from '../sim/chooser.ts';
 import type { Workload } from '../world/workload.ts';
+import type { FacadeScript } from '../facade/script.ts';
 import type { ToolInfo } from './tool.ts';
 import { currentTool } from './tool.ts';
 
@@ -106,6 +107,12 @@ export interface ReplayFile {
    * feeds the picks back and checks each kind, name and label against what the model offers.
    */
   readonly decisions: readonly Decision[];
+  /**
+   * Only in files `explore` wrote for the SDK facade: what the user's code did to the broker (clients
+   * attached, requests, client timers, the facade's own picks), each at its step. The replay applies
+   * these at their steps; the user's code itself is not in the file (src/facade/script.ts).
+   */
+  readonly facade?: FacadeScript;
 }
 
 export function replaySizeOf(size: Size): ReplaySize {

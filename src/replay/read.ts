@@ -29,6 +29,7 @@ import type { ReplayFile } from './format.ts';
 import { REPLAY_FORMAT, REPLAY_FORMAT_VERSION } from './format.ts';
 import { V1_BUG_TO_MUTANT } from './legacy.ts';
 import { currentTool } from './tool.ts';
+import { USER_CODE_PROPERTY } from '../facade/script.ts';
 
 export { ReplayFileError } from './errors.ts';
 export type { ReplayFileErrorCode } from './errors.ts';
@@ -201,7 +202,8 @@ function warningsFor(file: ReplayFile): ReplayWarning[] {
       code: 'version-changed',
       message: `written by sbsim ${file.tool.version}; this is sbsim ${now.version}`,
     });
-  if (!ALL_PROPERTIES.some((p) => p.id === file.property.id)) {
+  const userCode = file.facade !== undefined && file.property.id === USER_CODE_PROPERTY;
+  if (!userCode && !ALL_PROPERTIES.some((p) => p.id === file.property.id)) {
     warnings.push({
       code: 'unknown-property',
       message: `property "${file.property.id}" is not in this sbsim's library (${ALL_PROPERTIES.map((p) => p.id).join(', ')})`,

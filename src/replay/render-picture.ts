@@ -3,6 +3,7 @@
  * `sbsim teach` draws, of the replayed run, with the violated rule as the narrative.
  */
 import { ALL_PROPERTIES } from '../../properties/index.ts';
+import { runChartsHtml } from '../machines/run-charts.ts';
 import { renderHtml } from '../trace/html.ts';
 import { renderMermaid } from '../trace/mermaid.ts';
 import { renderSwimlane } from '../trace/swimlane.ts';
@@ -41,7 +42,8 @@ export function renderReplayMermaid(result: ReplayResult, context: RenderContext
 }
 
 export function renderReplayHtml(result: ReplayResult, context: RenderContext): string {
-  return renderHtml(result.run.trace, pictureText(result, context));
+  const charts = runChartsHtml([result.run.trace], result.transitions);
+  return renderHtml(result.run.trace, { ...pictureText(result, context), charts });
 }
 
 /** The swimlane picture alone (no words: the story and the verdict follow it). */

@@ -17,6 +17,7 @@ import type { TraceEvent } from '../trace/types.ts';
 import type { WorldState } from '../world/world.ts';
 import { World } from '../world/world.ts';
 import type { ReplayFile } from './format.ts';
+import { USER_CODE_PROPERTY, replayScript } from '../facade/script.ts';
 
 export type ReplayOutcome = 'reproduced' | 'changed' | 'clean' | 'diverged';
 
@@ -40,6 +41,8 @@ export interface ReplayResult {
   readonly violations: readonly Violation[];
   /** Why the replay diverged, naming the decision; null otherwise. */
   readonly divergence: Divergence | null;
+  /** Machine transitions the run took (transition id → times), marked on the charts of the HTML page. */
+  readonly transitions: ReadonlyMap<string, number>;
 }
 
 export interface Divergence {
@@ -55,13 +58,17 @@ export interface Divergence {
 
 export function replay(file: ReplayFile, properties: readonly Property[] = ALL_PROPERTIES): ReplayResult {
   const chooser = Chooser.replaying(file.decisions);
+  const transitions = new Map<string, number>();
   let world: World | undefined;
   let error: DivergenceError | undefined;
   try {
-    world = new World(file.workload, { chooser, trace: 'full' });
-    while (world.step()) {
-      /* one step per scheduling decision */
-    }
+    world = new World(file.workload, { chooser, trace: 'full', coverage: transitions });
+    // A facade run (explore): the user's code drove the world from outside; its script redoes that.
+    if (file.facade) replayScript(world, file.facade);
+    else
+      while (world.step()) {
+        /* one step per scheduling decision */
+      }
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     error = e;
@@ -87,16 +94,38 @@ export function replay(file: ReplayFile, properties: readonly Property[] = ALL_P
       t: run.endedAtMs,
       reason: reasonOf(error),
     };
-    return { file, outcome: 'diverged', run, violation: null, violations: [], divergence };
+    return { file, outcome: 'diverged', run, violation: null, violations: [], divergence, transitions };
   }
   const violations = checkAll(
     { workload: file.workload, trace: run.trace, final: run.final as WorldState, hitBound: run.hitBound },
     properties,
   );
+  if (file.facade && file.property.id === USER_CODE_PROPERTY && violations.length === 0) {
+    // The failure was the user's own assertion; it is not in the file, but the broker's side of the run
+    // is, and it replayed without diverging: that is the reproduction a file can give.
+    const { id, message, step, t } = file.property;
+    return {
+      file,
+      outcome: 'reproduced',
+      run,
+      violation: { property: id, message, step, t },
+      violations: [],
+      transitions,
+      divergence: null,
+    };
+  }
   const recorded = violations.find((v) => v.property === file.property.id);
   const outcome: ReplayOutcome =
     recorded?.message === file.property.message ? 'reproduced' : violations.length > 0 ? 'changed' : 'clean';
-  return { file, outcome, run, violation: recorded ?? violations[0] ?? null, violations, divergence: null };
+  return {
+    file,
+    outcome,
+    run,
+    violation: recorded ?? violations[0] ?? null,
+    violations,
+    divergence: null,
+    transitions,
+  };
 }
 
 function unusedDecisions(recorded: readonly Decision[], used: number): DivergenceError | undefined {

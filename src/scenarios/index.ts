@@ -2,6 +2,7 @@
  * The teaching scenarios, one per session rule, in the order `sbsim teach --list` shows them.
  */
 import { abandon } from './abandon.ts';
+import { deferral } from './deferral.ts';
 import { deliveryCountTable } from './delivery-count-table.ts';
 import { exclusiveLock } from './exclusive-lock.ts';
 import { interleavedSessions } from './interleaved-sessions.ts';
@@ -22,6 +23,7 @@ export const SCENARIOS: readonly Scenario<OutcomeBase>[] = [
   exclusiveLock,
   abandon,
   deliveryCountTable,
+  deferral,
   lockRenewal,
   maxDelivery,
   sessionState,

@@ -22,6 +22,8 @@ export interface ScenarioRun extends TracePanel {
   readonly steps: number;
   readonly hitBound: boolean;
   readonly endedAtMs: number;
+  /** Machine transitions the run took (transition id → times), for the charts beside the timeline. */
+  readonly transitions: ReadonlyMap<string, number>;
 }
 
 /** Every outcome says itself in sentences; each scenario adds the exact values its tests assert. */
@@ -50,14 +52,31 @@ export const FIRST_OPTION: RunOptions = { picks: [] };
 
 /** Run a workload as one labelled run of a scenario. */
 export function workloadRun(label: string, workload: WorkloadInput, options: RunOptions = FIRST_OPTION): ScenarioRun {
-  const r = runWorkload(normalizeWorkload(workload), { ...options, trace: 'full' });
-  return { label, trace: r.trace, final: r.final, steps: r.steps, hitBound: r.hitBound, endedAtMs: r.endedAtMs };
+  const transitions = new Map<string, number>();
+  const r = runWorkload(normalizeWorkload(workload), { ...options, trace: 'full', coverage: transitions });
+  return {
+    label,
+    trace: r.trace,
+    final: r.final,
+    steps: r.steps,
+    hitBound: r.hitBound,
+    endedAtMs: r.endedAtMs,
+    transitions,
+  };
 }
 
 /** The run a driver script produced. */
 export function driverRun(label: string, d: Driver): ScenarioRun {
   const r = d.world.result();
-  return { label, trace: [...r.trace], final: r.final, steps: r.steps, hitBound: r.hitBound, endedAtMs: r.endedAtMs };
+  return {
+    label,
+    trace: [...r.trace],
+    final: r.final,
+    steps: r.steps,
+    hitBound: r.hitBound,
+    endedAtMs: r.endedAtMs,
+    transitions: d.coverage,
+  };
 }
 
 /** The run with this index; a scenario's own runs always exist, so a missing one is a programming error. */

@@ -9,6 +9,7 @@
  * workload's names are declared.
  */
 import { z } from 'zod';
+import { FACADE_SCRIPT } from '../replay/facade-script.ts';
 import type { ReplayFile } from '../replay/format.ts';
 import { REPLAY_FORMAT, REPLAY_FORMAT_VERSION } from '../replay/format.ts';
 import type { Problem } from './problems.ts';
@@ -56,6 +57,8 @@ export const REPLAY_FILE = z.strictObject({
       label: z.string(),
     }),
   ),
+  /** Only in files the SDK facade's `explore` wrote. */
+  facade: FACADE_SCRIPT.optional(),
 });
 
 // The schema's output is a ReplayFile: a field added to one and not the other is a compile error. (The
@@ -64,7 +67,7 @@ export const REPLAY_FILE = z.strictObject({
 type Output = z.output<typeof REPLAY_FILE>;
 const _sameFields: [keyof Output, keyof ReplayFile] extends [keyof ReplayFile, keyof Output] ? true : never = true;
 void _sameFields;
-export const asReplayFile = (v: Output): ReplayFile => v as ReplayFile;
+export const asReplayFile = (v: Output): ReplayFile => v as unknown as ReplayFile;
 
 /** What the fields of a well-typed replay file may still get wrong together. */
 export function replayProblems(file: ReplayFile): Problem[] {

@@ -12,7 +12,10 @@
 import type { Lane, Mark, RenderText, Span, Timeline, TraceInput } from './timeline.ts';
 import { buildTimeline, formatMs, panelsOf, settleClass } from './timeline.ts';
 
-export type HtmlOptions = RenderText;
+export interface HtmlOptions extends RenderText {
+  /** An HTML fragment shown beside the timelines: the charts of the machines, transitions taken marked. */
+  readonly charts?: string | undefined;
+}
 
 const AXIS_W = 64;
 const MIN_LANE_W = 120;
@@ -63,9 +66,12 @@ ${
     : ''
 }
 </header>
+<div class="page${options.charts ? ' with-charts' : ''}">
 <main class="runs">
 ${figures}
 </main>
+${options.charts ? `<aside class="charts">${options.charts}</aside>` : ''}
+</div>
 ${legend()}
 ${outcome}
 <div id="tooltip" role="tooltip" hidden></div>
@@ -283,6 +289,10 @@ h2 { font-size: 15px; margin: 18px 0 6px; }
 .lesson { font-weight: 600; margin: 0 0 8px; }
 .narrative { color: var(--ink); margin: 0 0 8px; }
 .runs { display: flex; flex-wrap: wrap; gap: 20px; align-items: flex-start; margin-top: 14px; }
+.page.with-charts { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+.page.with-charts > .runs { flex: 1 1 640px; min-width: 0; }
+.charts { flex: 0 1 460px; min-width: 320px; margin-top: 14px; overflow-x: auto; }
+.charts .machines > h2 { font-size: 15px; margin: 0 0 8px; }
 figure.run { margin: 0; border: 1px solid var(--line); border-radius: 6px; padding: 8px; background: #fff; }
 figcaption { font-weight: 600; margin: 0 0 6px; }
 .sessions { font-weight: 400; color: var(--muted); margin-left: 8px; }

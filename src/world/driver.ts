@@ -44,8 +44,11 @@ export class Driver {
   private reqId = 0;
   private readonly replies = new Map<string, ReplyEvent>();
 
+  /** Machine transitions taken so far (transition id → times): the charts of a scenario mark them. */
+  readonly coverage: Map<string, number> = new Map();
+
   constructor(workload: WorkloadInput, chooser: Chooser = ChooserClass.fromList([])) {
-    this.world = new World(normalizeWorkload({ maxSteps: 100_000, ...workload }), { chooser });
+    this.world = new World(normalizeWorkload({ maxSteps: 100_000, ...workload }), { chooser, coverage: this.coverage });
   }
 
   /** A named external client; replies to it are collected by request id. */
@@ -76,6 +79,15 @@ export class Driver {
   /** Run until nothing is left to do (or the step bound). */
   settleDown(): void {
     this.world.run();
+  }
+
+  /** Any request, as a client would send it to `to` (tests use it for requests no command makes). */
+  request<K extends ReplyResult['kind']>(
+    client: ActorId,
+    to: ActorId,
+    body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
+  ): Reply<K> {
+    return this.call<K>(client, to, body);
   }
 
   private call<K extends ReplyResult['kind']>(
@@ -114,13 +126,13 @@ export class Driver {
     return { ...reply, handle: { client, entity, sessionId: id, token, lockedUntilMs } };
   }
 
-  receive(h: SessionHandle, max = 1, waitMs = 0, mode: ReceiveMode = 'peekLock'): Reply<'received'> {
+  /** Receive on a session: in the mode the receiver chose when it accepted the session (§3.1). */
+  receive(h: SessionHandle, max = 1, waitMs = 0): Reply<'received'> {
     return this.call(h.client, sessionActorId(h.entity, h.sessionId), {
       type: 'req.receive',
       token: h.token,
       max,
       waitMs,
-      mode,
     });
   }
 
@@ -133,7 +145,6 @@ export class Driver {
     h: SessionHandle,
     max = 1,
     waitMs = 0,
-    mode: ReceiveMode = 'peekLock',
   ): { readonly reqId: number; reply(): Reply<'received'> | undefined } {
     const reqId = ++this.reqId;
     const key = `${h.client}#${reqId}`;
@@ -142,7 +153,6 @@ export class Driver {
       token: h.token,
       max,
       waitMs,
-      mode,
       from: h.client,
       reqId,
     });

@@ -172,7 +172,7 @@ export class World {
   private build(): void {
     const { workload } = this;
     const { machines } = this;
-    const common = { switches: workload.switches, rules: machines.rules, bugs: machines.mutant?.bugs ?? {} };
+    const common = { switches: workload.switches, rules: machines.rules };
     for (const config of [...workload.entities, ...workload.topics.flatMap((t) => t.subscriptions)]) {
       const self = entityActorId(config.name);
       this.spawn(self, machines.entity, { self, config, ...common });
@@ -234,7 +234,7 @@ export class World {
     );
     if (!config) return;
     const lockActor = lockActorId(entity, sessionId);
-    this.spawn(lockActor, this.machines.lock, { session: self, bugs: this.machines.mutant?.bugs ?? {} });
+    this.spawn(lockActor, this.machines.lock, { session: self });
     const input = {
       self,
       lockActor,
@@ -243,7 +243,6 @@ export class World {
       config,
       switches: this.workload.switches,
       rules: this.machines.rules,
-      bugs: this.machines.mutant?.bugs ?? {},
     };
     this.spawn(self, this.machines.session, input);
   }
@@ -264,6 +263,25 @@ export class World {
   /** Queue a request from an external client; its delivery is a scheduling decision like any other. */
   inject(to: ActorId, event: ClientRequest): void {
     this.enqueue(to, event, event.from);
+  }
+
+  /**
+   * A timer set from outside (the SDK facade's clock-driven work: receive waits, auto-renewal, scheduled
+   * sends): `event` goes to `to` at `atMs`, and its firing is a scheduling decision like any timer's. The
+   * part of `id` before its first `|` is the sender the trace names. Setting an id again replaces it.
+   */
+  setTimer(id: string, atMs: number, to: ActorId, event: SimEvent): void {
+    this.timers.set(id, atMs, to, event);
+  }
+
+  /** When the earliest pending timer is due, or undefined when none is pending. */
+  nextTimerAtMs(): number | undefined {
+    return this.timers.first()?.atMs;
+  }
+
+  /** Cancel a timer set with `setTimer` (nothing happens if it already fired). */
+  cancelTimer(id: string): void {
+    this.timers.cancel(id);
   }
 
   onFact(listener: (fact: Fact, actor: ActorId) => void): void {
@@ -457,6 +475,13 @@ export class World {
           const options = effect.options;
           effect.event.choice = this.chooser.pick('choice', effect.name, options.length, (i) => options[i] ?? '');
           this.cascade.unshift({ to: from, event: effect.event, from });
+          break;
+        }
+        case 'fx.chooseSend': {
+          const options = effect.options;
+          const i = this.chooser.pick('choice', effect.name, options.length, (k) => options[k] ?? '');
+          const send = effect.sends[i];
+          if (send) this.route(from, send.to, send.event);
           break;
         }
         case 'fx.chooseInt':

@@ -65,6 +65,19 @@ describe('sbsim teach', () => {
     expect(r.out).toContain('<svg class="timeline"');
   });
 
+  it('--format html shows, beside the timeline, the charts of the machines involved with the transitions taken marked', () => {
+    const r = teach('abandon', '--format=html');
+    const aside = r.out.slice(r.out.indexOf('<aside class="charts">'));
+    expect(aside.length).toBeGreaterThan(100);
+    for (const m of ['session', 'lock', 'entity', 'consumer']) expect(aside).toContain(`data-machine="${m}"`);
+    // No topic in this scenario: its chart is not shown.
+    expect(aside).not.toContain('data-machine="topic"');
+    const taken = aside.match(/class="tr taken/g)?.length ?? 0;
+    const untaken = aside.match(/class="tr untaken/g)?.length ?? 0;
+    expect(taken).toBeGreaterThan(5);
+    expect(untaken).toBeGreaterThan(0);
+  });
+
   it('--out writes the rendering to a new file, inferring html from the extension, and leaves no temporary file', () => {
     const file = join(dir, 'abandon.html');
     const r = teach('abandon', '--out', file);

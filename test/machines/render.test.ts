@@ -10,6 +10,7 @@ import { chartHtml, renderMachinesHtml } from '../../src/machines/html.ts';
 import { mermaidStateId, renderMachineMermaid } from '../../src/machines/mermaid.ts';
 import { describeAll, describeNamed } from '../../src/machines/registry.ts';
 import { renderMachineText } from '../../src/machines/text.ts';
+import { sessionLockMachine } from '../../models/session-lock.ts';
 import { fixtureMachine } from './fixture.ts';
 
 const charts: MachineDescription[] = [...describeAll(), describeMachine(fixtureMachine)];
@@ -95,5 +96,20 @@ describe('text, JSON and HTML', () => {
     expect(fragment).toContain(`data-transition="${taken[0]}"`);
     expect(chartHtml(d)).not.toMatch(/class="tr (un)?taken"|of \d+ taken/);
     for (const s of statesOf(d)) expect(fragment).toContain(`data-state="${s.path}"`);
+  });
+});
+
+describe('mermaid overview', () => {
+  it('one edge per pair of states a transition moves between, events merged; what stays in place is a comment', () => {
+    const d = describeMachine(sessionLockMachine, 'lock');
+    const out = renderMachineMermaid(d, { overview: true });
+    const edges = out.split('\n').filter((l) => l.includes(' --> ') && !l.includes('[*]'));
+    const pairs = edges.map((l) => l.trim().split(' : ')[0]);
+    expect(new Set(pairs).size).toBe(pairs.length);
+    // Every state-changing transition of the definition is on some edge; no guard or action is drawn.
+    for (const t of d.transitions.filter((x) => x.targets.some((target) => target !== x.source)))
+      expect(edges.some((l) => l.includes(`${t.source} --> `) && l.includes(t.event))).toBe(true);
+    expect(out).not.toMatch(/ \/ /);
+    expect(out).toMatch(/%% in held, handled without leaving it: .*lock\.renew/);
   });
 });

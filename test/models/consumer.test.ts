@@ -86,7 +86,7 @@ describe('consumer machine, driven alone', () => {
     // Accepted (T3): auto-renewal is set, and a receive goes to the session.
     let fx = h.ok(accept, { kind: 'accepted', sessionId: 's1', token: 's1@1', lockedUntilMs: 60_000 }, 10);
     expect(fx.map((f) => f.type)).toEqual(['fx.timer', 'fx.send']);
-    // The SDK renews 10 s before the lock runs out (sdk-api §1.2).
+    // The SDK renews 10 s before the lock runs out (docs/semantics.md §2.4, J6).
     expect(fx[0]).toMatchObject({ key: 'renew', atMs: 50_000 });
     const receive = h.only(fx, 'req.receive');
     expect(receive).toMatchObject({ token: 's1@1', max: 1 });

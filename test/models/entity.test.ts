@@ -178,28 +178,6 @@ describe('entity chart, sessionful mode', () => {
     expect(fx).toEqual([
       {
         type: 'fx.send',
-        to: SELF,
-        event: {
-          type: 'entity.acceptNextChosen',
-          from: 'consumer:c1',
-          reqId: 1,
-          mode: 'peekLock',
-          candidates: ['s1'],
-          choice: 0,
-        },
-      },
-    ]);
-    const routed = e.send({
-      type: 'entity.acceptNextChosen',
-      from: 'consumer:c1',
-      reqId: 1,
-      mode: 'peekLock',
-      candidates: ['s1'],
-      choice: 0,
-    });
-    expect(routed).toEqual([
-      {
-        type: 'fx.send',
         to: 'session:q1/s1',
         event: { type: 'session.acceptNext', from: 'consumer:c1', reqId: 1, mode: 'peekLock' },
       },
@@ -213,7 +191,15 @@ describe('entity chart, sessionful mode', () => {
     e.send(status('s2', 1, false));
     e.send(status('s1', 1, false));
     const [choose] = e.send(acceptNext('consumer:c1'));
-    expect(choose).toMatchObject({ type: 'fx.choose', options: ['s1', 's2'] });
+    // The world picks one and sends that session its acceptNext: no round trip through the entity.
+    expect(choose).toMatchObject({
+      type: 'fx.chooseSend',
+      options: ['s1', 's2'],
+      sends: [
+        { to: 'session:q1/s1', event: { type: 'session.acceptNext', from: 'consumer:c1' } },
+        { to: 'session:q1/s2', event: { type: 'session.acceptNext', from: 'consumer:c1' } },
+      ],
+    });
   });
 
   it('T3: a locked session, or one with no active message, is not available: accept-next waits', () => {
@@ -238,7 +224,7 @@ describe('entity chart, sessionful mode', () => {
     e.send(acceptNext('consumer:c1', 1));
     e.send(acceptNext('consumer:c2', 7));
     const fx = e.send(status('s1', 1, false));
-    expect(types(fx)).toEqual(['fx.cancel', 'send entity.acceptNextChosen']);
+    expect(types(fx)).toEqual(['fx.cancel', 'send session.acceptNext']);
     expect(fx[0]).toEqual({ type: 'fx.cancel', key: 'accept:consumer:c1:1' });
     expect(e.context().waiters.map((w) => w.from)).toEqual(['consumer:c2']);
     // A status that frees nothing wakes no one.
@@ -268,7 +254,7 @@ describe('entity chart, sessionful mode', () => {
     expect(e.send({ type: 'entity.acceptTimeout', from: 'consumer:c1', reqId: 1 }, 60_000)).toEqual([]);
   });
 
-  it('§8.1: non-session receives, settlements and peeks fail, each with its fact', () => {
+  it('§8.1: non-session receives and settlements fail, each with its fact; a plain peek asks every session (§11)', () => {
     const e = start();
     const received = e.send(receive('consumer:p', 1));
     expect(facts(received)).toMatchObject([{ kind: 'opFailed', op: 'receive', code: 'GeneralError' }]);
@@ -282,8 +268,13 @@ describe('entity chart, sessionful mode', () => {
       },
     ]);
     expect(facts(e.send(settleReq('consumer:p', 2, 1, 'x')))).toMatchObject([{ op: 'settle', seq: 1, token: 'x' }]);
-    const peeked = e.send({ type: 'req.peek', from: 'consumer:p', reqId: 3, token: null, fromSeq: 0, max: 1 });
-    expect(replies(peeked)).toMatchObject([{ error: { message: 'peek is an operation of a session receiver.' } }]);
+    // No session seen yet: nothing to show.
+    const none = e.send({ type: 'req.peek', from: 'consumer:p', reqId: 3, token: null, fromSeq: 0, max: 1 });
+    expect(replies(none)).toMatchObject([{ ok: true, result: { kind: 'peeked', messages: [] } }]);
+    e.send(send('m1', 's1'));
+    e.send(send('m2', 's2'));
+    const asked = e.send({ type: 'req.peek', from: 'consumer:p', reqId: 4, token: null, fromSeq: 0, max: 1 });
+    expect(asked.map((f) => (f.type === 'fx.send' ? f.to : f.type))).toEqual(['session:q1/s1', 'session:q1/s2']);
   });
 
   it('gc tick: every session sweeps, and the next tick is armed', () => {

@@ -77,6 +77,16 @@ describe('sbsim replay', () => {
     expect(json.trace.length).toBeGreaterThan(100);
   });
 
+  it('--format html: the timeline with the violation marked, and beside it the charts with the transitions the run took', () => {
+    const io = bufferIo();
+    expect(replayCommand([fileWith(m03Text()), '--format', 'html'], io)).toBe(EXIT_VIOLATION);
+    const html = io.stdout.join('\n');
+    expect(html).toMatch(/class="mark [a-z -]*violation"/);
+    const aside = html.slice(html.indexOf('<aside class="charts">'));
+    expect(aside).toContain('data-machine="session"');
+    expect(aside).toMatch(/class="tr taken/);
+  });
+
   it('--out writes the output to a new file, never over an existing one', () => {
     const dir = tempDir();
     const src = join(dir, 'f.json');

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCENARIOS, scenarioById } from '../../src/scenarios/index.ts';
 import { abandon } from '../../src/scenarios/abandon.ts';
+import { deferral } from '../../src/scenarios/deferral.ts';
 import { deliveryCountTable } from '../../src/scenarios/delivery-count-table.ts';
 import { exclusiveLock } from '../../src/scenarios/exclusive-lock.ts';
 import { interleavedSessions } from '../../src/scenarios/interleaved-sessions.ts';
@@ -26,13 +27,14 @@ function play<O extends OutcomeBase>(s: Scenario<O>) {
 }
 
 describe('the scenario catalogue', () => {
-  it('has the eleven scenarios, in teaching order, each findable by id', () => {
+  it('has the twelve scenarios, in teaching order, each findable by id', () => {
     expect(SCENARIOS.map((s) => s.id)).toEqual([
       'sequence-vs-session',
       'interleaved-sessions',
       'exclusive-lock',
       'abandon',
       'delivery-count-table',
+      'deferral',
       'lock-renewal',
       'max-delivery',
       'session-state',
@@ -209,6 +211,24 @@ describe('session-state (§5, §2.6)', () => {
     expect(outcome.received).toEqual({ c1: ['m1', 'm2'], c2: ['m2', 'm3'] });
     expect(outcome.resumedWith).toEqual(['m2', 0]);
     expect(outcome.finalState).toBe('done:3');
+  });
+});
+
+describe('deferral (§3.3, T7, T9, D6)', () => {
+  it('deferred m1 leaves the receive order; fetched by number it counts 1, abandoned it stays deferred, fetched again 2', () => {
+    const { outcome } = play(deferral);
+    expect(outcome.deliveries).toEqual([
+      ['m1', 0],
+      ['m2', 0],
+      ['m3', 0],
+      ['m1', 1],
+      ['m1', 2],
+    ]);
+    expect(outcome.fetched).toEqual([
+      ['m1', 1],
+      ['m1', 2],
+    ]);
+    expect(outcome.completed).toEqual(['m2', 'm3', 'm1']);
   });
 });
 

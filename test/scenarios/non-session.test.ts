@@ -4,7 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Driver } from '../../src/world/driver.ts';
-import { codeOf, deadLetters, facts, idsAndCounts, messagesOf, oneOf, driver } from './scenario-kit.ts';
+import {
+  codeOf,
+  deadLetters,
+  driver,
+  facts,
+  handleOf,
+  idsAndCounts,
+  messagesOf,
+  oneOf,
+  queue,
+} from './scenario-kit.ts';
 
 function plainQueue(entity: { lockDurationMs?: number; maxDeliveryCount?: number } = {}): Driver {
   return driver({ entities: [{ name: 'jobs', requiresSession: false, ...entity }] });
@@ -93,5 +103,35 @@ describe('non-session queue', () => {
     const a = d.client('a');
     const r = d.accept(a, 'jobs', null);
     expect(codeOf(r)).toBe('GeneralError');
+  });
+});
+
+describe('§11 a plain receiver peeks a session entity', () => {
+  it('peeks across sessions, in sequence order, locked and deferred included, taking no lock; receiving is refused', () => {
+    const d = queue();
+    const a = d.client('a');
+    for (const [id, s] of [
+      ['m1', 's1'],
+      ['m2', 's2'],
+      ['m3', 's1'],
+    ] as const)
+      d.send(a, 'q', { messageId: id, sessionId: s });
+    const h = handleOf(d.accept(a, 'q', 's1'));
+    messagesOf(d.receive(h)); // m1 locked under s1's lock
+    const peeked = d.peekPlain(d.client('p'), 'q', 0, 10);
+    expect(peeked.ok && peeked.result.messages.map((m) => [m.seq, m.messageId, m.sessionId])).toEqual([
+      [1, 'm1', 's1'],
+      [2, 'm2', 's2'],
+      [3, 'm3', 's1'],
+    ]);
+    const cut = d.peekPlain(d.client('p'), 'q', 2, 1);
+    expect(cut.ok && cut.result.messages.map((m) => m.seq)).toEqual([2]);
+    expect(codeOf(d.receivePlain(d.client('p'), 'q'))).toBe('GeneralError');
+  });
+
+  it('an entity with no session yet shows nothing', () => {
+    const d = queue();
+    const r = d.peekPlain(d.client('p'), 'q');
+    expect(r.ok && r.result.messages).toEqual([]);
   });
 });

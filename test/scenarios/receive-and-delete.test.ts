@@ -4,6 +4,7 @@
  * (reference §1 T4', §3.1, §2.6).
  */
 import { describe, expect, it } from 'vitest';
+import { sessionActorId } from '../../models/entity.ts';
 import { facts, handleOf, idsAndCounts, messagesOf, queue, sessionOf, stored } from './scenario-kit.ts';
 
 describe("T4' receive-and-delete", () => {
@@ -12,7 +13,7 @@ describe("T4' receive-and-delete", () => {
     const a = d.client('a');
     for (const id of ['m1', 'm2', 'm3']) d.send(a, 'q', { messageId: id, sessionId: 's1' });
     const h = handleOf(d.accept(a, 'q', 's1', 'receiveAndDelete'));
-    const got = messagesOf(d.receive(h, 2, 0, 'receiveAndDelete'));
+    const got = messagesOf(d.receive(h, 2, 0));
     expect(got.map((m) => [m.messageId, m.deliveryCount, m.lockToken])).toEqual([
       ['m1', 0, null],
       ['m2', 0, null],
@@ -24,12 +25,28 @@ describe("T4' receive-and-delete", () => {
     ]);
   });
 
+  it("the mode is the receiver's, chosen at accept: a receive that names peekLock on a receive-and-delete receiver still deletes", () => {
+    const d = queue();
+    const a = d.client('a');
+    for (const id of ['m1', 'm2']) d.send(a, 'q', { messageId: id, sessionId: 's1' });
+    const h = handleOf(d.accept(a, 'q', 's1', 'receiveAndDelete'));
+    const r = d.request<'received'>(a, sessionActorId('q', 's1'), {
+      type: 'req.receive',
+      token: h.token,
+      max: 1,
+      waitMs: 0,
+      mode: 'peekLock',
+    });
+    expect(messagesOf(r).map((m) => [m.messageId, m.lockToken])).toEqual([['m1', null]]);
+    expect(stored(d, 's1')).toEqual([['m2', 'active', 0]]);
+  });
+
   it('a message taken and then lost by a crash is gone: nothing is redelivered', () => {
     const d = queue();
     const a = d.client('a');
     d.send(a, 'q', { messageId: 'm1', sessionId: 's1' });
     const h = handleOf(d.accept(a, 'q', 's1', 'receiveAndDelete'));
-    expect(idsAndCounts(messagesOf(d.receive(h, 1, 0, 'receiveAndDelete')))).toEqual([['m1', 0]]);
+    expect(idsAndCounts(messagesOf(d.receive(h, 1, 0)))).toEqual([['m1', 0]]);
     d.drop(h, 'crash');
     expect(sessionOf(d, 's1')).toMatchObject({ messages: [], holder: null });
     const b = d.client('b');
@@ -43,7 +60,7 @@ describe("T4' receive-and-delete", () => {
     d.send(a, 'q', { messageId: 'm1', sessionId: 's1' });
     d.send(a, 'q', { messageId: 'm2', sessionId: 's1' });
     const h = handleOf(d.accept(a, 'q', 's1', 'receiveAndDelete'));
-    messagesOf(d.receive(h, 1, 0, 'receiveAndDelete'));
+    messagesOf(d.receive(h, 1, 0));
     d.advance(30_000);
     expect(stored(d, 's1')).toEqual([['m2', 'active', 0]]);
     expect(facts(d, 'requeued')).toEqual([]);
