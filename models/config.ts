@@ -1,8 +1,9 @@
 /**
  * Entity configuration and the semantic switches.
  *
- * Every rule the reference marks [M] or [L] is a named switch here, with the documented default
- * (docs/semantics.md §13). Every replay file echoes the switches in force.
+ * Every rule the reference marks [M] or [L] is a named switch here; its documented default
+ * (docs/semantics.md §13) is in the workload schema (src/schema/workload.ts), with every other default.
+ * Every replay file echoes the switches in force.
  */
 
 /** A queue, or a subscription of a topic. */
@@ -23,16 +24,6 @@ export interface EntityConfig {
   /** Session state size limit: 256 KB on Standard, 100 MB on Premium (D1). */
   readonly tier: 'standard' | 'premium';
 }
-
-export const ENTITY_DEFAULTS = {
-  kind: 'queue',
-  requiresSession: true,
-  lockDurationMs: 60_000,
-  maxDeliveryCount: 10,
-  defaultMessageTimeToLiveMs: null,
-  deadLetteringOnMessageExpiration: false,
-  tier: 'standard',
-} as const satisfies Omit<EntityConfig, 'name'>;
 
 export const LOCK_DURATION_MAX_MS = 5 * 60_000;
 export const SESSION_STATE_LIMIT_BYTES = { standard: 256 * 1024, premium: 100 * 1024 * 1024 } as const;
@@ -60,25 +51,4 @@ export interface Switches {
   readonly deliveryCountView: 'raw' | 'plusOne';
   /** §2.3: how long accept-next (and a waiting named accept) waits: the SDK operation timeout. */
   readonly acceptTimeoutMs: number;
-}
-
-export const SWITCH_DEFAULTS: Switches = {
-  sessionWideExpiry: true,
-  expiryTrigger: 'lazy',
-  gcTickMs: 10_000,
-  lockExpiryIncrementScope: 'delivered',
-  crashSemantics: 'release',
-  deferCountsAsAttempt: false,
-  acceptNamedWhenLocked: 'fail',
-  acceptNextChoice: 'nondeterministic',
-  deliveryCountView: 'raw',
-  acceptTimeoutMs: 60_000,
-};
-
-export function withEntityDefaults(partial: Partial<EntityConfig> & { name: string }): EntityConfig {
-  return { ...ENTITY_DEFAULTS, ...partial };
-}
-
-export function withSwitchDefaults(partial: Partial<Switches> | undefined): Switches {
-  return { ...SWITCH_DEFAULTS, ...partial };
 }

@@ -96,31 +96,6 @@ export interface ConsumerSpec {
   readonly fetchDeferred?: boolean;
 }
 
-export const CONSUMER_DEFAULTS: Omit<ConsumerSpec, 'id' | 'entity'> = {
-  sessions: 'next',
-  receiveMode: 'peekLock',
-  batch: 1,
-  concurrency: 1,
-  processingMs: [100, 100],
-  outcomes: ['complete'],
-  rules: [],
-  stallMs: 70_000,
-  renewal: { kind: 'auto', maxDurationMs: 300_000 },
-  receiveWaitMs: 60_000,
-  maxSessions: null,
-  checkpoint: false,
-  startAtMs: 0,
-  acceptRetries: 3,
-  acceptRetryMs: 1_000,
-  boundaryTimes: false,
-  probes: false,
-  fetchDeferred: false,
-};
-
-export function withConsumerDefaults(partial: Partial<ConsumerSpec> & { id: string; entity: string }): ConsumerSpec {
-  return { ...CONSUMER_DEFAULTS, ...partial };
-}
-
 type Op = 'accept' | 'receive' | 'settle' | 'renew' | 'close' | 'getState' | 'setState' | 'fetchDeferred' | 'probe';
 
 interface Pending {

@@ -36,7 +36,7 @@ export { renderMermaid } from './trace/mermaid.ts';
 export { renderHtml } from './trace/html.ts';
 export type { TraceEvent, FactEvent, DeliveryEvent } from './trace/types.ts';
 
-export { SWITCH_DEFAULTS, ENTITY_DEFAULTS } from '../models/config.ts';
+export { SWITCH_DEFAULTS, ENTITY_DEFAULTS } from './schema/workload.ts';
 export type { EntityConfig, Switches } from '../models/config.ts';
 export type { ConsumerSpec, Outcome, RenewalPolicy } from '../models/consumer.ts';
 export type { Fact, MessageSpec, ReceivedMessage, ErrorCode, SettleAction } from '../models/events.ts';

@@ -17,6 +17,7 @@ import type { WorkloadRun } from '../src/world/run.ts';
 import { standardWorkload } from '../src/workloads/standard.ts';
 import { STRATEGIES, generatedHashes, generatedRunHash } from './helpers/generated-hashes.ts';
 import { hashRun } from './helpers/run-hashes.ts';
+import { normalizeWorkload } from '../src/world/workload.ts';
 
 const SEEDS = 200;
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,7 +53,8 @@ describe('determinism of the standard workload over 200 seeds', () => {
       hashesFromChild(11, { TZ: 'Pacific/Chatham', LANG: 'de_DE.UTF-8' }),
       hashesFromChild(4242, { TZ: 'America/Los_Angeles', LANG: 'C' }),
     ]);
-    for (let seed = 0; seed < SEEDS; seed++) runs.push(runWorkload(standardWorkload, { seed, trace: 'full' }));
+    for (let seed = 0; seed < SEEDS; seed++)
+      runs.push(runWorkload(normalizeWorkload(standardWorkload), { seed, trace: 'full' }));
     inProcess = runs.map((run, seed) => `${seed} ${hashRun(run)}`);
   }, 60_000);
 
@@ -71,7 +73,7 @@ describe('determinism of the standard workload over 200 seeds', () => {
   it('replaying the recorded decisions reproduces the identical trace, decisions and final state', () => {
     const diverged: number[] = [];
     runs.forEach((run, seed) => {
-      const replayed = runWorkload(standardWorkload, { replay: run.decisions, trace: 'full' });
+      const replayed = runWorkload(normalizeWorkload(standardWorkload), { replay: run.decisions, trace: 'full' });
       if (hashRun(replayed) !== hashRun(run) || replayed.steps !== run.steps) diverged.push(seed);
     });
     expect(diverged).toEqual([]);

@@ -16,8 +16,8 @@
  */
 import fc from 'fast-check';
 import type { Outcome } from '../../models/consumer.ts';
-import { SWITCH_DEFAULTS } from '../../models/config.ts';
 import type { Fault, WorkloadInput } from '../../src/world/workload.ts';
+import { SWITCH_DEFAULTS } from '../../src/schema/workload.ts';
 import { subscriptionPath } from '../../src/world/workload.ts';
 
 /** The topic of topic workloads and its two subscriptions: one requiring sessions, one not (§8.3). */

@@ -251,7 +251,7 @@ function propertyCost(
 function specOnLargeRun(n: number) {
   const spec = ALL_PROPERTIES.find((p) => p.id === SPEC_ID);
   const run = runWorkload(
-    {
+    normalizeWorkload({
       name: `scaling-${n}`,
       entities: [{ name: 'q', lockDurationMs: 10_000, maxDeliveryCount: 5 }],
       messages: Array.from({ length: n }, (_, i) => ({
@@ -268,7 +268,7 @@ function specOnLargeRun(n: number) {
         receiveWaitMs: 3_000,
       })),
       maxSteps: 100 * n,
-    },
+    }),
     { seed: 1, trace: 'facts' },
   );
   const record = { workload: run.workload, trace: run.trace, final: run.final, hitBound: run.hitBound };

@@ -19,7 +19,7 @@ import { DEFAULT_PCT_DEPTH, pctSource } from '../sim/pct.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import { runWorkload } from '../world/run.ts';
 import { World } from '../world/world.ts';
-import type { Workload, WorkloadInput } from '../world/workload.ts';
+import type { Workload } from '../world/workload.ts';
 import { normalizeWorkload } from '../world/workload.ts';
 import type { TransitionCoverageReport } from '../machines/coverage.ts';
 import { countsRecord, coverageReport, mergeCounts } from '../machines/coverage.ts';
@@ -38,7 +38,7 @@ export interface CheckOptions {
   /** Shrinking budget in wall-clock ms (default 15 s). */
   readonly shrinkTimeMs?: number;
   /** Check one fixed workload (only schedules vary) instead of generated ones. */
-  readonly workload?: WorkloadInput;
+  readonly workload?: Workload;
   /** The zoo mutant under test (`M03`); the correct model when left out. */
   readonly mutant?: string;
   readonly properties?: readonly Property[];
@@ -137,7 +137,7 @@ class Runner {
   /** PCT's k per workload input: the schedule decisions of its default-schedule run. */
   private readonly lengths = new WeakMap<object, number>();
   /** The decision list each seeded run became (the seeded example's shrink). */
-  private readonly recorded = new WeakMap<SeededSchedule, { input: WorkloadInput; picks: readonly number[] }>();
+  private readonly recorded = new WeakMap<SeededSchedule, { input: Workload; picks: readonly number[] }>();
 
   constructor(
     private readonly properties: readonly Property[],
@@ -145,8 +145,8 @@ class Runner {
     private readonly pctDepth: number,
   ) {}
 
-  execute(input: WorkloadInput, schedule: Schedule, full: boolean, coverage?: TransitionCounts): Outcome {
-    const workload = normalizeWorkload(this.mutant ? { ...input, mutant: this.mutant } : input);
+  execute(input: Workload, schedule: Schedule, full: boolean, coverage?: TransitionCounts): Outcome {
+    const workload = this.mutant ? { ...input, mutant: this.mutant } : input;
     const trace = full ? 'full' : 'facts';
     const counted = coverage ? { coverage } : {};
     const result = isSeeded(schedule)
@@ -163,7 +163,7 @@ class Runner {
   }
 
   /** The decision list that replays a seeded run exactly. */
-  picksOf(input: WorkloadInput, schedule: Schedule): readonly number[] {
+  picksOf(input: Workload, schedule: Schedule): readonly number[] {
     if (!isSeeded(schedule)) return schedule;
     const known = this.recorded.get(schedule);
     if (known?.input === input) return known.picks;
@@ -171,7 +171,7 @@ class Runner {
     return this.recorded.get(schedule)?.picks ?? [];
   }
 
-  private sourceOf(input: WorkloadInput, workload: Workload, schedule: SeededSchedule): PickSource {
+  private sourceOf(input: Workload, workload: Workload, schedule: SeededSchedule): PickSource {
     if (schedule.kind === 'random') return seededSource(schedule.seed);
     return pctSource(schedule.seed, { depth: this.pctDepth, expectedLength: this.expectedLength(input, workload) });
   }
@@ -180,7 +180,7 @@ class Runner {
    * PCT draws its change points over the expected run length: the schedule decisions of the same
    * workload under the default schedule (always option 0), remembered per workload.
    */
-  private expectedLength(input: WorkloadInput, workload: Workload): number {
+  private expectedLength(input: Workload, workload: Workload): number {
     const known = this.lengths.get(input);
     if (known !== undefined) return known;
     const run = runWorkload(workload, { picks: [], trace: 'facts' });
@@ -194,7 +194,7 @@ class Runner {
  * The last shrink: end the run at the violating step. The schedule up to there is the same, so the
  * violation is the same; what follows it is noise. Kept only if the same property still fails.
  */
-function cutAtViolation(runner: Runner, input: WorkloadInput, picks: readonly number[]): Outcome {
+function cutAtViolation(runner: Runner, input: Workload, picks: readonly number[]): Outcome {
   const whole = runner.execute(input, picks, true);
   const step = whole.violation?.step;
   if (step === null || step === undefined || step >= whole.steps) return whole;
@@ -252,12 +252,15 @@ interface Search {
 
 function searchOf(options: CheckOptions): Search {
   const properties = options.properties ?? ALL_PROPERTIES;
-  const workloads: fc.Arbitrary<WorkloadInput> = options.workload ? fc.constant(options.workload) : workloadArb();
+  // Generated workloads are parsed once, as they are generated; a fixed one was parsed by the caller.
+  const workloads: fc.Arbitrary<Workload> = options.workload
+    ? fc.constant(options.workload)
+    : workloadArb().map((input) => normalizeWorkload(input));
   const runner = new Runner(properties, options.mutant, options.pctDepth ?? DEFAULT_PCT_DEPTH);
   const strategy = options.strategy ?? 'list';
   const predicate =
     (onRun?: (outcome: Outcome) => void, shouldStop?: () => boolean, coverage?: TransitionCounts) =>
-    (input: WorkloadInput, schedule: Schedule) => {
+    (input: Workload, schedule: Schedule) => {
       if (shouldStop?.()) throw new StopSearch('stopped');
       const outcome = runner.execute(input, schedule, false, coverage);
       onRun?.(outcome);
@@ -283,8 +286,6 @@ function exampleOf(options: CheckOptions, value: unknown): Example {
 
 /** Phase 1: search until the budget is spent or a run fails. */
 export function explore(options: CheckOptions): Exploration {
-  // A fixed workload is validated once, up front: bad input is a usage error, not a counterexample.
-  if (options.workload) normalizeWorkload(options.workload);
   const search = searchOf(options);
   const properties = options.properties ?? ALL_PROPERTIES;
   const started = Date.now();

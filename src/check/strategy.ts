@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { scheduleArb } from '../../properties/arbitraries/schedule.ts';
-import type { WorkloadInput } from '../world/workload.ts';
+import type { Workload } from '../world/workload.ts';
 
 export type Strategy = 'list' | 'random' | 'pct' | 'portfolio';
 export const STRATEGIES: readonly Strategy[] = ['list', 'random', 'pct', 'portfolio'];
@@ -32,7 +32,7 @@ export interface SeededSchedule {
 /** What one run is scheduled by: a decision list (value i picks option `value mod n`), or a seed. */
 export type Schedule = readonly number[] | SeededSchedule;
 
-export type Example = [WorkloadInput, Schedule];
+export type Example = [Workload, Schedule];
 
 export function isSeeded(schedule: Schedule): schedule is SeededSchedule {
   return !Array.isArray(schedule);
@@ -50,12 +50,12 @@ export function picksOf(decisions: readonly { readonly pick: number }[]): number
  * the decision list of that run: the shrink of a seeded example.
  */
 class SeededExampleArbitrary extends fc.Arbitrary<Example> {
-  private readonly pair: fc.Arbitrary<[WorkloadInput, number[]]>;
+  private readonly pair: fc.Arbitrary<[Workload, number[]]>;
 
   constructor(
-    private readonly workloads: fc.Arbitrary<WorkloadInput>,
+    private readonly workloads: fc.Arbitrary<Workload>,
     private readonly kinds: readonly ('list' | 'random' | 'pct')[],
-    private readonly toPicks: (input: WorkloadInput, schedule: SeededSchedule) => readonly number[],
+    private readonly toPicks: (input: Workload, schedule: SeededSchedule) => readonly number[],
   ) {
     super();
     this.pair = fc.tuple(workloads, scheduleArb());
@@ -84,7 +84,7 @@ class SeededExampleArbitrary extends fc.Arbitrary<Example> {
   shrink(value: Example, context: unknown): fc.Stream<fc.Value<Example>> {
     const [input, schedule] = value;
     if (!isSeeded(schedule))
-      return this.pair.shrink(value as [WorkloadInput, number[]], context) as fc.Stream<fc.Value<Example>>;
+      return this.pair.shrink(value as [Workload, number[]], context) as fc.Stream<fc.Value<Example>>;
     const contexts: unknown[] = Array.isArray(context) ? context : [];
     const picks = [...this.toPicks(input, schedule)];
     return fc.Stream.of(new fc.Value<Example>([input, picks], [contexts[0], undefined]));
@@ -94,8 +94,8 @@ class SeededExampleArbitrary extends fc.Arbitrary<Example> {
 /** The examples the search generates under a strategy other than `list`. */
 export function seededExampleArb(
   strategy: Exclude<Strategy, 'list'>,
-  workloads: fc.Arbitrary<WorkloadInput>,
-  toPicks: (input: WorkloadInput, schedule: SeededSchedule) => readonly number[],
+  workloads: fc.Arbitrary<Workload>,
+  toPicks: (input: Workload, schedule: SeededSchedule) => readonly number[],
 ): fc.Arbitrary<Example> {
   const kinds = strategy === 'portfolio' ? (['list', 'random', 'pct'] as const) : ([strategy] as const);
   return new SeededExampleArbitrary(workloads, kinds, toPicks);

@@ -23,7 +23,10 @@ export type ReplayFileErrorCode =
   | 'bad-value'
   /** A decision whose `pick` is outside [0, n), or whose `i` is not its position in the list. */
   | 'decision-out-of-range'
-  /** The workload breaks an entity limit or names what it does not declare (normalizeWorkload's problems). */
+  /**
+   * The workload breaks a limit of the service (lock duration, session id length…) or of sbsim (messages,
+   * consumers), or names what it does not declare (src/schema/workload.ts).
+   */
   | 'invalid-workload'
   /** Two parts of the file disagree (the echoed switches are not the workload's). */
   | 'inconsistent';

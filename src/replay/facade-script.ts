@@ -3,33 +3,36 @@
  * events it carries are checked as objects with a `type`; the world they are fed to is the judge of the
  * rest, and a replay that no longer fits diverges with a message naming the decision.
  */
+import { z } from 'zod';
 import type { ClientRequest, SimEvent } from '../../models/events.ts';
-import type { FacadeScript, ScriptOp } from '../facade/script.ts';
-import { ReplayFileError } from './errors.ts';
-import type { Check } from './validate.ts';
-import { arrayOf, count, describeValue, fields, literal, ms, num, str, tagged } from './validate.ts';
+import type { FacadeScript } from '../facade/script.ts';
 
-const event: Check<SimEvent> = (v, at) => {
-  if (typeof v !== 'object' || v === null || Array.isArray(v) || typeof (v as { type?: unknown }).type !== 'string')
-    throw new ReplayFileError('wrong-type', `${at} must be an event object with a "type", not ${describeValue(v)}`, at);
-  return v as SimEvent;
-};
+const count = z.int().min(0);
+/** An event: an object with a `type`, whatever else it carries. */
+const event = z.looseObject({ type: z.string() });
 
-type Op<K extends ScriptOp['op']> = Extract<ScriptOp, { op: K }>;
-
-const op = tagged<ScriptOp, 'op'>('op', {
-  attach: fields<Op<'attach'>>({ step: count, op: literal('attach'), client: str }, {}),
-  inject: fields<Op<'inject'>>(
-    { step: count, op: literal('inject'), to: str, event: event as Check<ClientRequest> },
-    {},
+export const FACADE_SCRIPT = z.strictObject({
+  ops: z.array(
+    z.discriminatedUnion('op', [
+      z.strictObject({ step: count, op: z.literal('attach'), client: z.string() }),
+      z.strictObject({ step: count, op: z.literal('inject'), to: z.string(), event }),
+      z.strictObject({
+        step: count,
+        op: z.literal('timer'),
+        id: z.string(),
+        atMs: count,
+        to: z.string(),
+        event,
+      }),
+      z.strictObject({ step: count, op: z.literal('cancel'), id: z.string() }),
+      z.strictObject({ step: count, op: z.literal('choose'), name: z.string(), labels: z.array(z.string()) }),
+      z.strictObject({ step: count, op: z.literal('chooseInt'), name: z.string(), min: z.int(), max: z.int() }),
+    ]),
   ),
-  timer: fields<Op<'timer'>>({ step: count, op: literal('timer'), id: str, atMs: ms, to: str, event }, {}),
-  cancel: fields<Op<'cancel'>>({ step: count, op: literal('cancel'), id: str }, {}),
-  choose: fields<Op<'choose'>>({ step: count, op: literal('choose'), name: str, labels: arrayOf(str) }, {}),
-  chooseInt: fields<Op<'chooseInt'>>(
-    { step: count, op: literal('chooseInt'), name: str, min: num({ int: true }), max: num({ int: true }) },
-    {},
-  ),
+  endStep: count,
 });
 
-export const facadeScript = fields<FacadeScript>({ ops: arrayOf(op), endStep: count }, {});
+// The events are typed by the world that takes them, not by this schema.
+export type ParsedFacadeScript = z.output<typeof FACADE_SCRIPT>;
+export const asFacadeScript = (s: ParsedFacadeScript): FacadeScript =>
+  s as unknown as FacadeScript & { ops: { event?: SimEvent | ClientRequest }[] };

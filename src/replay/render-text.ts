@@ -4,7 +4,7 @@
  */
 import { Chalk } from 'chalk';
 import type { ChalkInstance } from 'chalk';
-import { SWITCH_DEFAULTS } from '../../models/config.ts';
+import { SWITCH_DEFAULTS } from '../schema/workload.ts';
 import type { Switches } from '../../models/config.ts';
 import { mutantById } from '../../models/mutants/index.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';

@@ -9,6 +9,7 @@ import type { Driver } from '../world/driver.ts';
 import type { RunOptions } from '../world/run.ts';
 import { runWorkload } from '../world/run.ts';
 import type { WorkloadInput } from '../world/workload.ts';
+import { normalizeWorkload } from '../world/workload.ts';
 import type { WorldState } from '../world/world.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { TracePanel } from '../trace/timeline.ts';
@@ -52,7 +53,7 @@ export const FIRST_OPTION: RunOptions = { picks: [] };
 /** Run a workload as one labelled run of a scenario. */
 export function workloadRun(label: string, workload: WorkloadInput, options: RunOptions = FIRST_OPTION): ScenarioRun {
   const transitions = new Map<string, number>();
-  const r = runWorkload(workload, { ...options, trace: 'full', coverage: transitions });
+  const r = runWorkload(normalizeWorkload(workload), { ...options, trace: 'full', coverage: transitions });
   return {
     label,
     trace: r.trace,

@@ -22,9 +22,8 @@ import type { Chooser } from '../sim/chooser.ts';
 import { Chooser as ChooserClass } from '../sim/chooser.ts';
 import type { WorldState } from './world.ts';
 import { World, entityActorId, topicActorId } from './world.ts';
-import type { Workload, WorkloadInput } from './workload.ts';
+import type { WorkloadInput } from './workload.ts';
 import { normalizeWorkload } from './workload.ts';
-import { isWorkload } from './run.ts';
 
 export type Reply<K extends ReplyResult['kind']> =
   | { ok: true; result: Extract<ReplyResult, { kind: K }> }
@@ -48,9 +47,8 @@ export class Driver {
   /** Machine transitions taken so far (transition id → times): the charts of a scenario mark them. */
   readonly coverage: Map<string, number> = new Map();
 
-  constructor(workload: Workload | WorkloadInput, chooser: Chooser = ChooserClass.fromList([])) {
-    const w = isWorkload(workload) ? workload : normalizeWorkload({ maxSteps: 100_000, ...workload });
-    this.world = new World(w, { chooser, coverage: this.coverage });
+  constructor(workload: WorkloadInput, chooser: Chooser = ChooserClass.fromList([])) {
+    this.world = new World(normalizeWorkload({ maxSteps: 100_000, ...workload }), { chooser, coverage: this.coverage });
   }
 
   /** A named external client; replies to it are collected by request id. */

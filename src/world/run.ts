@@ -7,8 +7,7 @@ import { Chooser } from '../sim/chooser.ts';
 import type { TransitionCounts } from '../machines/inspect.ts';
 import type { RunResult, TraceLevel } from './world.ts';
 import { World } from './world.ts';
-import type { Workload, WorkloadInput } from './workload.ts';
-import { normalizeWorkload } from './workload.ts';
+import type { Workload } from './workload.ts';
 
 export interface RunOptions {
   /** Seeded PRNG for every choice. */
@@ -26,32 +25,14 @@ export interface WorkloadRun extends RunResult {
   readonly workload: Workload;
 }
 
-/** A normalized workload has every field filled; an input may leave most out. */
-export function isWorkload(w: Workload | WorkloadInput): w is Workload {
-  const n = w as Partial<Workload>;
-  return (
-    n.switches !== undefined &&
-    typeof n.switches.sessionWideExpiry === 'boolean' &&
-    Array.isArray(n.topics) &&
-    typeof n.maxSteps === 'number' &&
-    typeof n.networkDelayMaxMs === 'number' &&
-    n.mutant !== undefined &&
-    Array.isArray(n.entities) &&
-    n.entities.every((e) => typeof e.lockDurationMs === 'number') &&
-    // Consumers with defaults filled (an input may leave `rules` out; a workload never does).
-    Array.isArray(n.consumers) &&
-    n.consumers.every((c) => Array.isArray(c.rules))
-  );
-}
-
 export function chooserFor(options: RunOptions): Chooser {
   if (options.replay) return Chooser.replaying(options.replay);
   if (options.picks) return Chooser.fromList(options.picks);
   return Chooser.seeded(options.seed ?? 0);
 }
 
-export function runWorkload(input: Workload | WorkloadInput, options: RunOptions = {}): WorkloadRun {
-  const workload = isWorkload(input) ? input : normalizeWorkload(input);
+/** Run a workload (parsed once, by `parseWorkload` or `normalizeWorkload`). */
+export function runWorkload(workload: Workload, options: RunOptions = {}): WorkloadRun {
   const world = new World(workload, {
     chooser: chooserFor(options),
     trace: options.trace ?? 'full',

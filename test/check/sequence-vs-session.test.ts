@@ -13,6 +13,7 @@ import type { TraceEvent } from '../../src/trace/types.ts';
 import { runWorkload } from '../../src/world/run.ts';
 import type { WorkloadInput } from '../../src/world/workload.ts';
 import { announceSeed } from '../helpers/seed.ts';
+import { normalizeWorkload } from '../../src/world/workload.ts';
 
 const seed = announceSeed();
 
@@ -39,7 +40,7 @@ const varied = (w: WorkloadInput): WorkloadInput => ({
 
 describe(`sequence versus session (seed ${seed})`, () => {
   it('without sessions, the documented schedule processes 2, 3, 1, and the property reports it', () => {
-    const run = runWorkload(withoutSessions, { picks: [] });
+    const run = runWorkload(normalizeWorkload(withoutSessions), { picks: [] });
     expect(completions(run.trace).get('-')).toEqual(['m2', 'm3', 'm1']);
     const record: RunRecord = { workload: run.workload, trace: run.trace, final: run.final, hitBound: run.hitBound };
     const notes = ALL_PROPERTIES.flatMap((p) => p.observe?.(record) ?? []);
@@ -52,7 +53,11 @@ describe(`sequence versus session (seed ${seed})`, () => {
     fc.assert(
       fc.property(scheduleArb(60), (picks) => {
         orders.add(
-          (completions(runWorkload(varied(withoutSessions), { picks, trace: 'facts' }).trace).get('-') ?? []).join(','),
+          (
+            completions(runWorkload(normalizeWorkload(varied(withoutSessions)), { picks, trace: 'facts' }).trace).get(
+              '-',
+            ) ?? []
+          ).join(','),
         );
       }),
       { seed, numRuns: 150 },
@@ -64,7 +69,7 @@ describe(`sequence versus session (seed ${seed})`, () => {
   it('with all three in one session, every explored schedule processes 1, 2, 3', () => {
     fc.assert(
       fc.property(scheduleArb(), (picks) => {
-        const run = runWorkload(varied(withSessions), { picks, trace: 'facts' });
+        const run = runWorkload(normalizeWorkload(varied(withSessions)), { picks, trace: 'facts' });
         expect(completions(run.trace).get('order-42')).toEqual(['m1', 'm2', 'm3']);
       }),
       { seed, numRuns: 300 },
@@ -84,7 +89,7 @@ describe(`sequence versus session (seed ${seed})`, () => {
     };
     fc.assert(
       fc.property(scheduleArb(), (picks) => {
-        const done = completions(runWorkload(workload, { picks, trace: 'facts' }).trace);
+        const done = completions(runWorkload(normalizeWorkload(workload), { picks, trace: 'facts' }).trace);
         expect(done.get('A')).toEqual(['m1', 'm4', 'm8']);
         expect(done.get('B')).toEqual(['m2', 'm3', 'm6']);
         expect(done.get('C')).toEqual(['m5', 'm7']);

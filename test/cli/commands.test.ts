@@ -1,3 +1,6 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bufferIo, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from '../../src/cli/io.ts';
 import { main } from '../../src/cli/main.ts';
@@ -107,5 +110,67 @@ describe('sbsim (the command)', () => {
     expect(r.code).toBe(EXIT_OK);
     expect(r.out).toContain('final state:');
     expect(r.out).toContain('holds session');
+  });
+});
+
+describe('sbsim with a workload file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'sbsim-workload-'));
+  const file = (name: string, text: string): string => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('each bad workload file is refused with one line naming the file and the JSON path: exit 2', async () => {
+    const cases: [string, string, RegExp][] = [
+      ['fault.json', '{"fault": []}', /fault\.json: \$\.fault is not a field sbsim knows here/],
+      ['switchs.json', '{"switchs": {}}', /\$\.switchs is not a field/],
+      ['empty-id.json', '{"messages": [{"messageId": ""}]}', /\$\.messages\[0\]\.messageId must not be empty/],
+      ['empty-consumer.json', '{"consumers": [{"id": ""}]}', /\$\.consumers\[0\]\.id must not be empty/],
+      [
+        'reply-to.json',
+        JSON.stringify({ messages: [{ messageId: 'm', replyToSessionId: 'r'.repeat(129) }] }),
+        /replyToSessionId is 129 characters long; the service allows at most 128/,
+      ],
+      [
+        'many.json',
+        JSON.stringify({ messages: Array.from({ length: 100_001 }, (_, i) => ({ messageId: `m${i}` })) }),
+        /\$\.messages has 100001 entries; sbsim runs at most 100000 messages/,
+      ],
+      [
+        'lose.json',
+        '{"consumers": [{"id": "c1"}], "faults": [{"kind": "loseRenewals", "consumer": "c1", "fromMs": 9, "untilMs": 1}]}',
+        /\$\.faults\[0\]\.untilMs is 1, before fromMs 9/,
+      ],
+      ['cut.json', '{"entities": [', /cut\.json: the JSON stops early/],
+      ['not-json.json', 'entities: []', /not-json\.json: not JSON/],
+    ];
+    for (const [name, text, message] of cases) {
+      for (const command of ['check', 'run']) {
+        const r = await sbsim(command, '--workload', file(name, text), ...(command === 'check' ? ['--runs', '1'] : []));
+        expect(r.code, `${command} ${name}: ${r.err}`).toBe(EXIT_USAGE);
+        expect(r.err.trim().split('\n'), name).toHaveLength(1);
+        expect(r.err, name).toMatch(message);
+      }
+    }
+  });
+
+  it('a directory says so; a missing file says so', async () => {
+    const sub = join(dir, 'a-directory.json');
+    mkdirSync(sub);
+    const r = await sbsim('run', '--workload', sub);
+    expect(r.code).toBe(EXIT_USAGE);
+    expect(r.err).toMatch(/a-directory\.json cannot be read: it is a directory, not a file/);
+    const missing = await sbsim('run', '--workload', join(dir, 'nope.json'));
+    expect(missing.err).toMatch(/no workload named .*nope\.json" and no such file/);
+  });
+
+  it('a file with a UTF-8 byte order mark and a "$schema" is read', async () => {
+    const path = file(
+      'bom.json',
+      '\uFEFF{"$schema": "../schema/workload.schema.json", "messages": [{"messageId": "m1", "sessionId": "s1"}], "consumers": [{"id": "c1"}]}',
+    );
+    const r = await sbsim('check', '--workload', path, '--runs', '2', '--seed', '1');
+    expect(r.code, r.err).toBe(EXIT_OK);
   });
 });

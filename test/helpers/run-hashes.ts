@@ -4,6 +4,7 @@ import { runWorkload } from '../../src/world/run.ts';
 import type { WorkloadRun } from '../../src/world/run.ts';
 import type { TraceLevel } from '../../src/world/world.ts';
 import { standardWorkload } from '../../src/workloads/standard.ts';
+import { normalizeWorkload } from '../../src/world/workload.ts';
 
 export function hashRun(run: Pick<WorkloadRun, 'trace' | 'decisions' | 'final'>): string {
   return createHash('sha256')
@@ -14,6 +15,6 @@ export function hashRun(run: Pick<WorkloadRun, 'trace' | 'decisions' | 'final'>)
 export function runHashes(first: number, count: number, trace: TraceLevel = 'full'): string[] {
   const out: string[] = [];
   for (let seed = first; seed < first + count; seed++)
-    out.push(hashRun(runWorkload(standardWorkload, { seed, trace })));
+    out.push(hashRun(runWorkload(normalizeWorkload(standardWorkload), { seed, trace })));
   return out;
 }

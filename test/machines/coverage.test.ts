@@ -16,10 +16,12 @@ import { coverageInspector } from '../../src/machines/inspect.ts';
 import { standardWorkload } from '../../src/workloads/standard.ts';
 import { runWorkload } from '../../src/world/run.ts';
 import { fixtureMachine } from './fixture.ts';
+import { normalizeWorkload } from '../../src/world/workload.ts';
 
 function standardRuns(seeds: readonly number[]): TransitionCounts {
   const counts: TransitionCounts = new Map();
-  for (const seed of seeds) runWorkload(standardWorkload, { seed, trace: 'facts', coverage: counts });
+  for (const seed of seeds)
+    runWorkload(normalizeWorkload(standardWorkload), { seed, trace: 'facts', coverage: counts });
   return counts;
 }
 
@@ -76,8 +78,8 @@ describe('coverage of seeded runs of the standard workload', () => {
   });
 
   it('a world without the option counts nothing and runs the same', () => {
-    const counted = runWorkload(standardWorkload, { seed: 7, coverage: new Map() });
-    const plain = runWorkload(standardWorkload, { seed: 7 });
+    const counted = runWorkload(normalizeWorkload(standardWorkload), { seed: 7, coverage: new Map() });
+    const plain = runWorkload(normalizeWorkload(standardWorkload), { seed: 7 });
     expect(counted.trace).toEqual(plain.trace);
     expect(counted.decisions).toEqual(plain.decisions);
   });

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import type { AnyStateNode } from 'xstate';
-import { consumerMachine, withConsumerDefaults } from '../../models/consumer.ts';
+import { consumerMachine } from '../../models/consumer.ts';
+import { CONSUMER_DEFAULTS } from '../../src/schema/workload.ts';
 import type { ConsumerSpec } from '../../models/consumer.ts';
 import type { ClientRequest, ConsumerEvent, Effect, ReceivedMessage, ReplyResult } from '../../models/events.ts';
 
@@ -15,7 +16,7 @@ function harness(spec: Partial<ConsumerSpec> = {}, sessionful = true) {
     id: 'consumer:c1',
     input: {
       self: 'consumer:c1',
-      spec: withConsumerDefaults({ id: 'c1', entity: 'q', ...spec }),
+      spec: { ...CONSUMER_DEFAULTS, id: 'c1', entity: 'q', ...spec },
       entityActor: 'entity:q',
       sessionful,
       sessionActorFor: (id: string) => `session:q/${id}`,

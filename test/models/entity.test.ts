@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor } from 'xstate';
 import type { AnyStateMachine } from 'xstate';
 import type { EntityConfig, Switches } from '../../models/config.ts';
-import { withEntityDefaults, withSwitchDefaults } from '../../models/config.ts';
+import { ENTITY_DEFAULTS, SWITCH_DEFAULTS } from '../../src/schema/workload.ts';
 import type { EntityContext } from '../../models/entity.ts';
 import { NO_SESSION_ID, entityMachine } from '../../models/entity.ts';
 import type { DeadLetterEntry, Effect, EntityEvent, Fact } from '../../models/events.ts';
@@ -28,8 +28,8 @@ function start(
   const actor = createActor(machine, {
     input: {
       self: SELF,
-      config: withEntityDefaults({ name: 'q1', ...config }),
-      switches: withSwitchDefaults(switches),
+      config: { ...ENTITY_DEFAULTS, name: 'q1', ...config },
+      switches: { ...SWITCH_DEFAULTS, ...switches },
       rules,
     },
   });

@@ -6,7 +6,7 @@
 import type { SnapshotFrom } from 'xstate';
 import { getShortestPaths } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
-import { SWITCH_DEFAULTS, withEntityDefaults } from '../../models/config.ts';
+import { ENTITY_DEFAULTS, SWITCH_DEFAULTS } from '../../src/schema/workload.ts';
 import type { LockRequest, SessionEvent } from '../../models/events.ts';
 import { RULES } from '../../models/rules.ts';
 import { sessionLockMachine } from '../../models/session-lock.ts';
@@ -59,7 +59,7 @@ describe('paths through the session chart', () => {
     lockActor: 'lock:q/s',
     entityActor: 'entity:q',
     sessionId: 's',
-    config: withEntityDefaults({ name: 'q', lockDurationMs: 100 }),
+    config: { ...ENTITY_DEFAULTS, name: 'q', lockDurationMs: 100 },
     switches: SWITCH_DEFAULTS,
     rules: RULES,
   };

@@ -6,7 +6,7 @@
 import { createActor } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import type { Switches } from '../../models/config.ts';
-import { SWITCH_DEFAULTS, withEntityDefaults } from '../../models/config.ts';
+import { ENTITY_DEFAULTS, SWITCH_DEFAULTS } from '../../src/schema/workload.ts';
 import type { Effect, SessionEvent, StoredMessage } from '../../models/events.ts';
 import { RULES } from '../../models/rules.ts';
 import { sessionMachine } from '../../models/session.ts';
@@ -23,7 +23,7 @@ function session(options: { switches?: Partial<Switches>; machine?: typeof sessi
       lockActor: 'lock:q/s',
       entityActor: 'entity:q',
       sessionId: 's',
-      config: withEntityDefaults({ name: 'q', lockDurationMs: 100 }),
+      config: { ...ENTITY_DEFAULTS, name: 'q', lockDurationMs: 100 },
       switches: { ...SWITCH_DEFAULTS, ...options.switches },
       rules: machines?.rules ?? RULES,
     },

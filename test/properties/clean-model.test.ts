@@ -10,12 +10,13 @@ import { runWorkload } from '../../src/world/run.ts';
 import { WORKLOADS } from '../../src/workloads/standard.ts';
 import type { WorkloadInput } from '../../src/world/workload.ts';
 import { CLEAN_WORKLOADS } from './clean-workloads.ts';
+import { normalizeWorkload } from '../../src/world/workload.ts';
 
 const SEEDS: Readonly<Record<string, number>> = { standard: 150, demo: 40, lockedTtl: 60, stateRace: 60 };
 const VARIANT_SEEDS = 25;
 
 function record(workload: WorkloadInput, seed: number): RunRecord {
-  const r = runWorkload(workload, { seed, trace: 'facts' });
+  const r = runWorkload(normalizeWorkload(workload), { seed, trace: 'facts' });
   return { workload: r.workload, trace: r.trace, final: r.final, hitBound: r.hitBound };
 }
 

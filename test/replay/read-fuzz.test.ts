@@ -7,9 +7,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REPLAY_FORMAT_VERSION } from '../../src/replay/format.ts';
-import { isJsonPrefix } from '../../src/replay/json-prefix.ts';
 import type { ReplayFileErrorCode } from '../../src/replay/read.ts';
-import { parseReplay, ReplayFileError } from '../../src/replay/read.ts';
+import { parseJson, parseReplay, ReplayFileError } from '../../src/replay/read.ts';
 import { m03Text } from './fixture.ts';
 
 const VALID = m03Text();
@@ -171,18 +170,31 @@ describe('replay file reader: malformed input always ends in a typed ReplayFileE
   });
 });
 
-describe('isJsonPrefix: the truncation detector', () => {
-  it('every prefix of any JSON text is a prefix', () => {
+describe('truncation: told from JSON.parse where it stopped', () => {
+  const codeOf = (text: string): string => {
+    try {
+      parseJson(text);
+      return 'ok';
+    } catch (e) {
+      if (e instanceof ReplayFileError) return e.code;
+      throw e;
+    }
+  };
+
+  it('every proper prefix of any JSON text is truncated', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.boolean(), fc.nat(), (value, pretty, cut) => {
         const text = JSON.stringify(value, null, pretty ? 2 : undefined) ?? 'null';
-        expect(isJsonPrefix(text.slice(0, cut % (text.length + 1)))).toBe(true);
+        const prefix = text.slice(0, cut % (text.length + 1));
+        const code = codeOf(prefix);
+        // A prefix may itself be a whole document (`12` of `123`, `[]` never: it closes).
+        if (code !== 'ok') expect(code, JSON.stringify(prefix)).toBe('truncated');
       }),
       { numRuns: 1000 },
     );
   });
 
-  it('text with an error before its end is not', () => {
+  it('text with an error before its end is not-json', () => {
     for (const bad of [
       '{]',
       '[1,]',
@@ -196,7 +208,7 @@ describe('isJsonPrefix: the truncation detector', () => {
       '[1.]',
       '"\\x"',
     ]) {
-      expect(isJsonPrefix(bad), bad).toBe(false);
+      expect(codeOf(bad), bad).toBe('not-json');
     }
   });
 });

@@ -186,9 +186,29 @@ describe('replay file: reading', () => {
       /sha256/,
     );
     expectCode(
-      readEdited((f) => (at(f, 'workload').maxSteps = 10_000_000)),
+      readEdited((f) => (at(f, 'workload').maxSteps = 100_000_000)),
       'bad-value',
-      /at most 1000000/,
+      /maxSteps must be at most 10000000/,
+    );
+  });
+
+  it('milliseconds are whole and safe: a fraction or an unsafe number blames the file, not the model', () => {
+    const fraction = readEdited((f) => (at(f, 'workload', 'messages', 1).atMs = 1.5));
+    expectCode(fraction, 'wrong-type', /\$\.workload\.messages\[1\]\.atMs must be a whole number, not the number 1\.5/);
+    expectCode(
+      readEdited((f) => (at(f, 'workload', 'consumers', 0).receiveWaitMs = 2 ** 60)),
+      'wrong-type',
+      /\$\.workload\.consumers\[0\]\.receiveWaitMs must be a whole number/,
+    );
+    expectCode(
+      readEdited((f) => (at(f, 'property').t = 10.25)),
+      'wrong-type',
+      /\$\.property\.t must be a whole number or null, not the number 10\.25/,
+    );
+    expectCode(
+      readEdited((f) => (at(f, 'workload', 'switches').gcTickMs = 1e300)),
+      'wrong-type',
+      /gcTickMs must be a whole number/,
     );
   });
 
@@ -214,12 +234,12 @@ describe('replay file: reading', () => {
     expectCode(
       readEdited((f) => (at(f, 'workload', 'entities', 0).lockDurationMs = 600_000)),
       'invalid-workload',
-      /lockDurationMs 600000; the service allows more than 0 and at most 300000/,
+      /\$\.workload\.entities\[0\]\.lockDurationMs is 600000; the service allows more than 0 and at most 300000/,
     );
     expectCode(
       readEdited((f) => (at(f, 'workload', 'entities', 0).maxDeliveryCount = 0)),
       'invalid-workload',
-      /maxDeliveryCount 0/,
+      /\$\.workload\.entities\[0\]\.maxDeliveryCount is 0; the minimum is 1/,
     );
     expectCode(
       readEdited((f) => (at(f, 'workload', 'consumers', 0).entity = 'elsewhere')),

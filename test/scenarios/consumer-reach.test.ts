@@ -93,7 +93,7 @@ describe('consumer option boundaryTimes', () => {
   });
 
   it('off by default: the consumer makes no timing choices and its run is as before', () => {
-    const run = runWorkload(oneMessage({ processingMs: [100, 900] }), { seed: 3, trace: 'facts' });
+    const run = runWorkload(normalizeWorkload(oneMessage({ processingMs: [100, 900] })), { seed: 3, trace: 'facts' });
     expect(run.decisions.map((d) => d.name.split(':')[0])).not.toContain('finishAt');
     expect(run.decisions.some((d) => d.name === 'duration:consumer:c1')).toBe(true);
   });
@@ -113,7 +113,7 @@ describe('consumer option fetchDeferred', () => {
   });
 
   it('a deferred message is fetched by sequence number when the session goes idle, and completed (T9)', () => {
-    const run = runWorkload(deferFirst(), { picks: [], trace: 'facts' });
+    const run = runWorkload(normalizeWorkload(deferFirst()), { picks: [], trace: 'facts' });
     const story = at(run.trace, 'delivered', 'settled').map(([, f]) =>
       f.kind === 'delivered'
         ? `deliver ${f.seq}${f.deferred ? ' (deferred)' : ''}`
@@ -133,7 +133,7 @@ describe('consumer option fetchDeferred', () => {
   });
 
   it('a deferred message whose TTL passes before the fetch is expired by the fetch, not returned (§3.3)', () => {
-    const run = runWorkload(deferFirst(800), { picks: [], trace: 'facts' });
+    const run = runWorkload(normalizeWorkload(deferFirst(800)), { picks: [], trace: 'facts' });
     expect(at(run.trace, 'delivered').map(([, f]) => (f.kind === 'delivered' ? [f.seq, f.deferred] : []))).toEqual([
       [1, false],
       [2, false],

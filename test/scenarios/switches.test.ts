@@ -3,7 +3,7 @@
  * default and under the alternative.
  */
 import { describe, expect, it } from 'vitest';
-import { SWITCH_DEFAULTS } from '../../models/config.ts';
+import { SWITCH_DEFAULTS } from '../../src/schema/workload.ts';
 import type { Driver } from '../../src/world/driver.ts';
 import { Chooser } from '../../src/sim/chooser.ts';
 import {

@@ -9,8 +9,9 @@ import type { WorkloadRun } from '../../src/world/run.ts';
 import { runWorkload } from '../../src/world/run.ts';
 import type { WorkloadInput } from '../../src/world/workload.ts';
 import { factsIn } from './scenario-kit.ts';
+import { normalizeWorkload } from '../../src/world/workload.ts';
 
-const first = (input: WorkloadInput): WorkloadRun => runWorkload(input, { picks: [] });
+const first = (input: WorkloadInput): WorkloadRun => runWorkload(normalizeWorkload(input), { picks: [] });
 
 /** `[t, consumer, messageId-or-seq, deliveryCount]` of every delivery. */
 function deliveries(run: WorkloadRun): Array<[number, string, number, number]> {
@@ -96,7 +97,7 @@ describe('workloads: demultiplexing sessions to consumers', () => {
   for (const seed of [1, 2, 3, 4, 5, 6, 7, 8]) {
     it(`seed ${seed}: every delivery goes to the consumer holding that session's lock at that moment`, () => {
       const run = runWorkload(
-        {
+        normalizeWorkload({
           entities: [{ name: 'q', lockDurationMs: 10_000, maxDeliveryCount: 3 }],
           messages: [
             ...twoSessions,
@@ -115,7 +116,7 @@ describe('workloads: demultiplexing sessions to consumers', () => {
             },
             { id: 'c3', outcomes: ['complete', 'close'], batch: 2, processingMs: [50, 500], receiveWaitMs: 2_000 },
           ],
-        },
+        }),
         { seed },
       );
       const holder = new Map<string, string>();
