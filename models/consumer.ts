@@ -711,8 +711,6 @@ export const consumerMachine = setup({
     lockLost: ({ context, event }) => answerOf(context, event)?.kind === 'lockLost',
     /** The reply answers a request made for an earlier session: it no longer counts (§2.5). */
     staleAnswer: ({ context, event }) => answerOf(context, event)?.kind === 'stale',
-    /** The reply answers no renewal: the renewal region leaves it to the receiver region and the root. */
-    notARenewal: ({ context, event }) => pendingOf(context, event)?.op !== 'renew',
     /** The reply answers a probe: the broker's facts record it; the consumer takes no decision on it. */
     probeAnswered: ({ context, event }) => answerOf(context, event)?.kind === 'probe',
     /** A probe of the session held renewed its lock (T10). */
@@ -1335,9 +1333,6 @@ export const consumerMachine = setup({
                 'forgetRequest',
               ]),
               branch([answered('renew')], '.off', ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
-              // Replies to other requests are the receiver's (or the root's, through it): the renewal region
-              // takes no part in them.
-              { guard: 'notARenewal' },
             ],
           },
           states: {
