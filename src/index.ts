@@ -69,4 +69,5 @@ export type {
   ServiceBusReceivedMessage as SimulatedServiceBusReceivedMessage,
   MessageHandlers as SimulatedMessageHandlers,
   ProcessErrorArgs as SimulatedProcessErrorArgs,
+  FaultOptions,
 } from './facade/index.ts';

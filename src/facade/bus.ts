@@ -24,6 +24,7 @@ import { normalizeWorkload, subscriptionPath } from '../world/workload.ts';
 import { SimulatedServiceBusClient } from './client.ts';
 import type { BusContext } from './context.ts';
 import type { Delivery } from './delivery.ts';
+import type { FaultOptions } from './faults.ts';
 import { MessageStore, lockTokenOf } from './messages.ts';
 import type { FacadeScript } from './script.ts';
 import { Runtime } from './runtime.ts';
@@ -55,6 +56,11 @@ export interface SimulatedServiceBusOptions {
   readonly maxSteps?: number;
   /** The namespace name that entity paths and errors show. */
   readonly fullyQualifiedNamespace?: string;
+  /**
+   * Faults the Chooser may inject (a session receiver's link detaching, an auto-renewal lost): each point
+   * where one could strike is a decision, default `no`. Off by default. See `FaultOptions`.
+   */
+  readonly faults?: FaultOptions;
   /** @internal A ready Chooser (explore's shrinking uses this). */
   readonly chooser?: Chooser;
 }
@@ -76,6 +82,8 @@ export class SimulatedServiceBus implements BusContext {
   readonly dlqLocked = new Set<string>();
   /** @internal The SDK's peek cursor: per client and entity (its management link). */
   readonly peekCursors = new Map<string, number>();
+  /** @internal The faults enabled (none by default). */
+  readonly faults: FaultOptions;
 
   private readonly options: SimulatedServiceBusOptions;
   private readonly queues: (Partial<EntityConfig> & { name: string })[] = [];
@@ -89,6 +97,7 @@ export class SimulatedServiceBus implements BusContext {
   constructor(options: SimulatedServiceBusOptions = {}) {
     this.options = options;
     this.fullyQualifiedNamespace = options.fullyQualifiedNamespace ?? DEFAULT_NAMESPACE;
+    this.faults = { ...options.faults };
   }
 
   createQueue(name: string, options: EntityOptions = {}): void {

@@ -9,6 +9,7 @@ import type { ActorId, ReceivedMessage } from '../../models/events.ts';
 import type { WorldState } from '../world/world.ts';
 import type { Workload } from '../world/workload.ts';
 import type { Delivery, Disposition } from './delivery.ts';
+import type { FaultOptions } from './faults.ts';
 import type { MessageStore } from './messages.ts';
 import type { Pending, Runtime } from './runtime.ts';
 import type { ApplicationProperties, ReceiveMode, ServiceBusReceivedMessage } from './types.ts';
@@ -29,6 +30,8 @@ export interface BusContext {
   readonly peekCursors: Map<string, number>;
   /** The runtime, built on first use from the entities declared so far. */
   readonly runtime: Runtime;
+  /** The faults enabled for this namespace (faults.ts); none by default. */
+  readonly faults: FaultOptions;
   /** A new external client actor (one per sender and receiver), attached to the world. */
   newActor(kind: string): ActorId;
   nextScheduled(): number;

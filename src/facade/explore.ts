@@ -5,10 +5,11 @@
  * by the code itself (a thrown error, a failed `expect`, is a failure).
  *
  * Schedules: run i uses a Chooser seeded with `seed + i`; every order in which concurrent operations take
- * effect, every session accept-next hands out, every duration a handler sleeps within a range, is one of
- * its decisions. A failing run's decisions become a decision list, and shrinking re-runs the user's code
- * under shorter and simpler lists (cut the tail, zero one pick, halve one pick), keeping each that still
- * fails the same way, within a budget of runs.
+ * effect, every session accept-next hands out, every duration a handler sleeps within a range, and, with
+ * `faults` on, every point where an enabled fault could strike (faults.ts), is one of its decisions. A
+ * failing run's decisions become a decision list, and shrinking re-runs the user's code under shorter and
+ * simpler lists (cut the tail, zero one pick, halve one pick), keeping each that still fails the same
+ * way, within a budget of runs.
  *
  * The failure is then written as a replay file. The user's code is not in it: the file holds what that
  * code did to the broker (the facade's script: clients attached, requests, client timers, each at its
@@ -29,6 +30,7 @@ import type { Decision } from '../sim/chooser.ts';
 import { Chooser } from '../sim/chooser.ts';
 import type { TraceEvent } from '../trace/types.ts';
 import type { SimulatedServiceBusOptions } from './bus.ts';
+import type { FaultOptions } from './faults.ts';
 import { SimulatedServiceBus } from './bus.ts';
 import type { FacadeScript } from './script.ts';
 import { USER_CODE_PROPERTY } from './script.ts';
@@ -42,6 +44,14 @@ export interface ExploreOptions {
   readonly properties?: readonly Property[];
   /** The namespace's options for every run: switches, a mutant of the zoo, maxSteps. */
   readonly bus?: Omit<SimulatedServiceBusOptions, 'seed' | 'picks' | 'chooser'>;
+  /**
+   * Faults to explore besides schedules (off by default): `{ detach: true }` lets any session receiver's
+   * link drop before any of its operations, `{ loseRenewals: true }` lets any auto lock renewal be lost.
+   * Each point where a fault could strike is a Chooser decision (`fault:detach:receiver3`, default `no`),
+   * so a failure's decision list and replay file say where it struck, and shrinking drops the faults the
+   * failure does not need.
+   */
+  readonly faults?: FaultOptions;
   /** Re-runs spent shrinking a failure (default 200; 0: no shrinking). */
   readonly shrinkRuns?: number;
   /**
@@ -108,7 +118,8 @@ interface RunOutcome {
 
 /** One run of the user's code under `chooser`. */
 async function runOnce(code: UserCode, chooser: Chooser, options: ExploreOptions): Promise<RunOutcome> {
-  const bus = new SimulatedServiceBus({ ...options.bus, chooser });
+  const faults = { ...options.bus?.faults, ...options.faults };
+  const bus = new SimulatedServiceBus({ ...options.bus, faults, chooser });
   let error: unknown;
   let threw = false;
   try {

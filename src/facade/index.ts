@@ -4,6 +4,7 @@
  */
 export { SimulatedServiceBus } from './bus.ts';
 export type { EntityOptions, SimulatedServiceBusOptions } from './bus.ts';
+export type { FaultOptions } from './faults.ts';
 export { SimulatedServiceBusClient } from './client.ts';
 export { SimulatedSender, SimulatedMessageBatch } from './sender.ts';
 export { SimulatedReceiver } from './receiver.ts';

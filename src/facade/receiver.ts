@@ -119,6 +119,14 @@ export abstract class ReceiverBase implements DeliveryLink, SubscriptionHost {
     throw new ServiceBusError(TEXT.sessionLockLost(sessionId), 'SessionLockLost');
   }
 
+  /**
+   * A fault point (faults.ts): called before an operation of this receiver goes to the broker. Only a
+   * session receiver has faults to inject (its link may detach); the others make no decision.
+   */
+  protected faultPoint(): Promise<void> | null {
+    return null;
+  }
+
   protected get isReceiving(): boolean {
     return this.receiving || (this.subscription?.active ?? false);
   }
@@ -130,6 +138,9 @@ export abstract class ReceiverBase implements DeliveryLink, SubscriptionHost {
     this.throwIfClosed();
     if (this.isReceiving) throw new Error(TEXT.alreadyReceiving(this.entityPath, this.sessionForText));
     const max = checkMaxMessageCount(maxMessageCount);
+    const fault = this.faultPoint();
+    if (fault) await fault;
+    this.throwIfClosed();
     this.receiving = true;
     try {
       return await this.collect(max, options.maxWaitTimeInMs ?? DEFAULT_MAX_WAIT_MS);
@@ -228,6 +239,8 @@ export abstract class ReceiverBase implements DeliveryLink, SubscriptionHost {
   ): Promise<void> {
     const d: Delivery | undefined = message.lockToken ? this.bus.deliveries.get(message.lockToken) : undefined;
     if (!d || d.settled) throw new Error(TEXT.alreadySettled);
+    const fault = d.link === this ? this.faultPoint() : null;
+    if (fault) await fault;
     if (!d.deferredFetch && !d.link.linkOpen && d.sessionId !== null)
       throw new ServiceBusError(TEXT.linkGone(disposition), 'SessionLockLost');
     const { deadLetterReason, deadLetterErrorDescription, ...rest } = (props ?? {}) as ApplicationProperties &

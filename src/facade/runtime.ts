@@ -131,6 +131,17 @@ export class Runtime {
   }
 
   /**
+   * A request with no reply (a link that drops: `req.close` with cause `detach`), in the foreground:
+   * resolves once the broker has taken it in and nothing is left in the world's mailboxes, so what the
+   * user's code does next finds the broker already past it.
+   */
+  drop(client: ActorId, to: ActorId, body: RequestBody): Promise<void> {
+    const event = { ...body, from: client, reqId: ++this.reqId } as ClientRequest;
+    this.intents.push({ event, to, label: `${client} -> ${to}: ${event.type}` });
+    return this.until(() => !this.intents.some((i) => i.event === event) && this.world.mailCount() === 0);
+  }
+
+  /**
    * A timer on the virtual clock, owned by an attached client: `fire` runs when the world delivers it.
    * Returns the cancel function.
    */
@@ -295,6 +306,16 @@ export class Runtime {
       this.world.inject(intent.to, intent.event);
       this.ops.push({ step: this.world.steps, op: 'inject', to: intent.to, event: structuredClone(intent.event) });
     }
+  }
+
+  /**
+   * A fault decision (faults.ts): two options, `no` (the default, what shrinking falls back to) and
+   * `strike`; true when the fault strikes. Recorded as a `choose` op so a replay makes the same pick.
+   */
+  chooseFault(name: string, strike: string): boolean {
+    const labels = ['no', strike];
+    this.ops.push({ step: this.world.steps, op: 'choose', name, labels });
+    return this.world.chooser.pick('schedule', name, 2, (i) => labels[i] ?? '') === 1;
   }
 
   /** A duration the Chooser picks in [minMs, maxMs] (a handler's simulated work). */

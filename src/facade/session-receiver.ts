@@ -15,6 +15,7 @@ import type { ActorId, ReceivedMessage } from '../../models/events.ts';
 import { sessionActorId } from '../../models/entity.ts';
 import type { BusContext, ClientContext } from './context.ts';
 import { ServiceBusError, TEXT, fromBroker } from './errors.ts';
+import { FAULT_LABEL, faultDecisionName } from './faults.ts';
 import { decodeState, encodeState, toReceived } from './messages.ts';
 import type { Pending } from './runtime.ts';
 import { ReceiverBase, checkMaxMessageCount, checkSequenceNumbers, peekFrom } from './receiver.ts';
@@ -80,6 +81,12 @@ export class SimulatedSessionReceiver extends ReceiverBase {
   }
 
   receiveRequest(max: number, waitMs: number, fg: boolean): Pending<'received'> {
+    // A subscription's receive is a fault point of its own (receiveMessages made its decision already).
+    const fault = fg ? null : this.faultPoint();
+    if (fault) {
+      const error = { code: 'SessionLockLost' as const, message: TEXT.sessionLockLost(this.sessionId) };
+      return { promise: fault.then(() => ({ ok: false, error })), forget: () => undefined };
+    }
     return this.bus.runtime.request<'received'>(
       this.actor,
       this.settleTarget,
@@ -114,6 +121,9 @@ export class SimulatedSessionReceiver extends ReceiverBase {
   async peekMessages(maxMessageCount: number, options: PeekMessagesOptions = {}): Promise<ServiceBusReceivedMessage[]> {
     this.throwIfClosed();
     const max = checkMaxMessageCount(maxMessageCount);
+    const fault = this.faultPoint();
+    if (fault) await fault;
+    this.throwIfClosed();
     // The cursor belongs to the client's management link for the entity: shared by its receivers.
     const cursorKey = `${this.client.identifier}|${this.entity}`;
     const from = peekFrom(options, this.bus.peekCursors.get(cursorKey));
@@ -139,6 +149,9 @@ export class SimulatedSessionReceiver extends ReceiverBase {
     this.throwIfClosed();
     const seqs = checkSequenceNumbers(sequenceNumbers);
     if (seqs.length === 0) return [];
+    const fault = this.faultPoint();
+    if (fault) await fault;
+    this.throwIfClosed();
     const reply = await this.bus.runtime.request<'received'>(this.actor, this.settleTarget, {
       type: 'req.receiveDeferred',
       token: this.token,
@@ -150,6 +163,9 @@ export class SimulatedSessionReceiver extends ReceiverBase {
 
   async getSessionState(_options?: OperationOptionsBase): Promise<unknown> {
     this.throwIfClosed();
+    const fault = this.faultPoint();
+    if (fault) await fault;
+    this.throwIfClosed();
     const reply = await this.bus.runtime.request<'state'>(this.actor, this.settleTarget, {
       type: 'req.getState',
       token: this.token,
@@ -160,6 +176,9 @@ export class SimulatedSessionReceiver extends ReceiverBase {
 
   async setSessionState(state: unknown, _options?: OperationOptionsBase): Promise<void> {
     this.throwIfClosed();
+    const fault = this.faultPoint();
+    if (fault) await fault;
+    this.throwIfClosed();
     const reply = await this.bus.runtime.request<'stateSet'>(this.actor, this.settleTarget, {
       type: 'req.setState',
       token: this.token,
@@ -169,6 +188,9 @@ export class SimulatedSessionReceiver extends ReceiverBase {
   }
 
   async renewSessionLock(_options?: OperationOptionsBase): Promise<Date> {
+    this.throwIfClosed();
+    const fault = this.faultPoint();
+    if (fault) await fault;
     this.throwIfClosed();
     await this.renew(true);
     return this.sessionLockedUntilUtc;
@@ -230,6 +252,25 @@ export class SimulatedSessionReceiver extends ReceiverBase {
     this.subscription?.linkLost(new ServiceBusError(TEXT.sessionLockLostStreaming(this.sessionId), 'SessionLockLost'));
   }
 
+  /**
+   * The `detach` fault (faults.ts): the Chooser decides whether this receiver's link drops before the
+   * operation reaches the broker. If it does, the receiver loses its lock at once (as when the lock lapses)
+   * and the broker hears a close with cause `detach` (it sends no reply); the promise returned resolves
+   * once the broker has taken that in, and the operation then fails with SessionLockLost.
+   */
+  protected override faultPoint(): Promise<void> | null {
+    if (!this.bus.faults.detach || !this.linkOpen || this.client.closed) return null;
+    const runtime = this.bus.runtime;
+    if (!runtime.chooseFault(faultDecisionName('detach', this.faultName), FAULT_LABEL.detach)) return null;
+    this.onLockLost();
+    return runtime.drop(this.actor, this.settleTarget, { type: 'req.close', token: this.token, cause: 'detach' });
+  }
+
+  /** The receiver in fault decisions' names: its actor (unique in the namespace), e.g. `receiver3`. */
+  private get faultName(): string {
+    return this.actor.slice('client:'.length);
+  }
+
   private scheduleRenewal(): void {
     const now = this.bus.runtime.nowMs;
     if (!(this.renewUntilMs > this.lockedUntilMs && now < this.renewUntilMs)) return;
@@ -237,6 +278,18 @@ export class SimulatedSessionReceiver extends ReceiverBase {
     this.cancelRenew = this.bus.runtime.timer(this.actor, at, false, () => {
       this.cancelRenew = null;
       if (!this.linkOpen) return;
+      // The `loseRenewals` fault: this renewal never reaches the broker, and none follows it.
+      if (
+        this.bus.faults.loseRenewals &&
+        this.bus.runtime.chooseFault(faultDecisionName('loseRenewals', this.faultName), FAULT_LABEL.loseRenewals)
+      )
+        return;
+      // The `detach` fault: the link drops instead (the subscription, if any, hears of the lost lock).
+      const fault = this.faultPoint();
+      if (fault) {
+        fault.catch(() => undefined);
+        return;
+      }
       this.renew(false).then(
         () => this.scheduleRenewal(),
         (e: unknown) => this.subscription?.renewFailed(e),
