@@ -391,16 +391,23 @@ export function renderReport(report: CheckReport, color: boolean, options: { all
  * `--transitions`).
  */
 function renderTransitions(t: TransitionCoverageReport, c: InstanceType<typeof Chalk>, all: boolean): string[] {
-  const lines = [c.bold(`Transitions taken: ${t.taken} of ${t.total} (${pct(t.taken, t.total)})`)];
+  const cannot = t.total - t.takeable;
+  const lines = [
+    c.bold(`Transitions taken: ${t.taken} of the ${t.takeable} that can be (${pct(t.taken, t.takeable)})`) +
+      (cannot > 0 ? c.dim(`; ${cannot} more cannot be, by construction`) : ''),
+  ];
   const width = Math.max(...t.machines.map((m) => m.name.length));
-  const ratioWidth = Math.max(...t.machines.map((m) => `${m.taken} of ${m.total}`.length));
+  const ratioWidth = Math.max(...t.machines.map((m) => `${m.taken} of ${m.takeable}`.length));
   let hidden = 0;
   for (const m of t.machines) {
-    const ratio = `${m.taken} of ${m.total}`;
-    const head = `  ${m.taken === m.total ? c.green('✓') : c.yellow('✗')} ${m.name.padEnd(width)}  ${ratio}`;
+    const ratio = `${m.taken} of ${m.takeable}`;
+    const head = `  ${m.taken >= m.takeable ? c.green('✓') : c.yellow('✗')} ${m.name.padEnd(width)}  ${ratio}`;
     if (m.never.length === 0 || all) {
       lines.push(head);
-      if (all) for (const n of m.never) lines.push(`      ${c.dim('never:')} ${n.label}`);
+      if (all) {
+        for (const n of m.never) lines.push(`      ${c.dim('never:')} ${n.label}`);
+        for (const n of m.cannot) lines.push(`      ${c.dim('cannot:')} ${n.short} ${c.dim(`(${n.why})`)}`);
+      }
       continue;
     }
     // As many as fit a line of about NEVER_WIDTH characters, at least one.

@@ -6,6 +6,7 @@
 import type { MachineDescription } from './describe.ts';
 import { transitionLabel, transitionShort } from './describe.ts';
 import { describeAll } from './registry.ts';
+import { UNTAKEABLE } from './untakeable.ts';
 
 export interface TransitionCount {
   readonly id: string;
@@ -19,7 +20,11 @@ export interface MachineCoverage {
   readonly id: string;
   readonly taken: number;
   readonly total: number;
-  /** The transitions never taken, in definition order (`short`: source, event and guard only). */
+  /** Transitions that can be taken at all: `total` less the never-taken ones a rule of untakeable.ts names. */
+  readonly takeable: number;
+  /** Never taken and cannot be: each with the reason (untakeable.ts). */
+  readonly cannot: readonly { readonly id: string; readonly short: string; readonly why: string }[];
+  /** The transitions never taken that can be, in definition order (`short`: source, event and guard only). */
   readonly never: readonly { readonly id: string; readonly short: string; readonly label: string }[];
   /** Every transition with how often it was taken (0: never), in definition order. */
   readonly transitions: readonly TransitionCount[];
@@ -28,6 +33,7 @@ export interface MachineCoverage {
 export interface TransitionCoverageReport {
   readonly taken: number;
   readonly total: number;
+  readonly takeable: number;
   readonly machines: readonly MachineCoverage[];
   /** Ids counted that no described machine defines (a machine outside the model, or none: it should stay empty). */
   readonly unknown: readonly string[];
@@ -53,12 +59,21 @@ export function coverageReport(
       known.add(t.id);
       return { id: t.id, short: transitionShort(t), label: transitionLabel(t), count: counts.get(t.id) ?? 0 };
     });
-    const never = transitions.filter((t) => t.count === 0).map(({ id, short, label }) => ({ id, short, label }));
+    const why = (t: { id: string; label: string }) => UNTAKEABLE.find((u) => u.matches(d.name, t))?.why;
+    const cannot = transitions.flatMap((t) => {
+      const reason = t.count === 0 ? why(t) : undefined;
+      return reason === undefined ? [] : [{ id: t.id, short: t.short, why: reason }];
+    });
+    const never = transitions
+      .filter((t) => t.count === 0 && !cannot.some((c) => c.id === t.id))
+      .map(({ id, short, label }) => ({ id, short, label }));
     return {
       name: d.name,
       id: d.id,
-      taken: transitions.length - never.length,
+      taken: transitions.filter((t) => t.count > 0).length,
       total: transitions.length,
+      takeable: transitions.length - cannot.length,
+      cannot,
       never,
       transitions: transitions.map(({ id, label, count }) => ({ id, label, count })),
     };
@@ -66,6 +81,7 @@ export function coverageReport(
   return {
     taken: machines.reduce((n, m) => n + m.taken, 0),
     total: machines.reduce((n, m) => n + m.total, 0),
+    takeable: machines.reduce((n, m) => n + m.takeable, 0),
     machines,
     unknown: [...counts.keys()].filter((id) => !known.has(id) && (counts.get(id) ?? 0) > 0).sort(),
   };

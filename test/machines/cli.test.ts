@@ -96,11 +96,13 @@ describe('sbsim check: transition coverage', () => {
   it('the text report has a short section; --transitions lists every one never taken', async () => {
     const r = await sbsim('check', '--workload', 'standard', '--runs', '10', '--seed', '3');
     expect(r.code).toBe(EXIT_OK);
-    expect(r.out).toMatch(/^Transitions taken: \d+ of \d+ \(/m);
+    expect(r.out).toMatch(/^Transitions taken: \d+ of the \d+ that can be \(/m);
     for (const name of MACHINE_NAMES) expect(r.out).toMatch(new RegExp(`^  [✓✗] ${name} +\\d+ of \\d+`, 'm'));
     const all = await sbsim('check', '--workload', 'standard', '--runs', '10', '--seed', '3', '--transitions');
     expect(all.out).not.toMatch(/; \+\d+ more/);
     expect(all.out.match(/^ {6}never: /gm)?.length ?? 0).toBeGreaterThan(0);
+    // What cannot be taken is listed apart, each with its reason.
+    expect(all.out).toMatch(/^ {6}cannot: .+ \(routing: /m);
   });
 
   it('--json carries the full coverage', async () => {

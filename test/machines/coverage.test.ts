@@ -73,7 +73,10 @@ describe('coverage of seeded runs of the standard workload', () => {
     expect(report.taken).toBeLessThanOrEqual(report.total);
     for (const name of ['session', 'lock', 'entity', 'consumer'])
       expect(report.machines.find((m) => m.name === name)!.taken, name).toBeGreaterThan(0);
-    for (const m of report.machines) expect(m.taken + m.never.length).toBe(m.total);
+    for (const m of report.machines) {
+      expect(m.taken + m.never.length + m.cannot.length).toBe(m.total);
+      expect(m.takeable).toBe(m.total - m.cannot.length);
+    }
     expect(Object.fromEntries(standardRuns(seeds))).toEqual(Object.fromEntries(counts));
   });
 
