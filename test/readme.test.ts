@@ -6,11 +6,17 @@ import { main } from '../src/cli/main.ts';
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
 
 describe('README', () => {
-  it('opens with the sequence-vs-session picture exactly as `sbsim teach` draws it', async () => {
+  it('opens with one paragraph on what sbsim is for, then the sequence-vs-session picture exactly as `sbsim teach` draws it, then the two commands', async () => {
     const io = bufferIo();
     expect(await main(['teach', 'sequence-vs-session', '--format', 'mermaid'], io)).toBe(0);
     const diagram = io.stdout.join('\n').trimEnd();
-    expect(readme.startsWith(`# sbsim\n\n\`\`\`mermaid\n${diagram}\n\`\`\``)).toBe(true);
+    const [title, paragraph, ...rest] = readme.split('\n\n');
+    expect(title).toBe('# sbsim');
+    expect(paragraph).toMatch(/^sbsim simulates .*workload.*facade.*interleavings/s);
+    expect(rest.join('\n\n').startsWith(`\`\`\`mermaid\n${diagram}\n\`\`\``)).toBe(true);
+    const picture = readme.indexOf('```mermaid');
+    expect(readme.indexOf('npm install && npm start')).toBeGreaterThan(picture);
+    expect(readme.indexOf('npm install && npm start')).toBeLessThan(readme.indexOf('## The command line'));
   });
 
   it('has the two commands', () => {
