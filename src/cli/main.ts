@@ -2,22 +2,12 @@
  * The `sbsim` command. Exit codes: 0 all properties hold / the schedule ran clean; 1 a violation was
  * found or reproduced; 2 bad usage or bad input; 3 a harness error (a bug in sbsim itself).
  */
-import { UsageError, parseArgs } from './args.ts';
-import { checkCommand } from './check.ts';
+import { UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_HARNESS, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
-import { mutantsCommand } from './mutants.ts';
-import { InputError, loadWorkload } from './workloads.ts';
-import { renderTrace } from '../trace/text.ts';
-import { runWorkload } from '../world/run.ts';
-import { WorkloadError } from '../world/workload.ts';
-import { ActorFailure } from '../world/world.ts';
-import { NondeterminismError } from '../replay/write.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
-import { benchCommand } from './bench.ts';
-import { teachCommand } from './teach.ts';
-import { replayCommand } from './replay.ts';
-import { machinesCommand } from './machines.ts';
+
+// Each command is loaded when it is asked for: `sbsim help` reads no model, no search and no renderer.
 
 const HELP = `sbsim — deterministic simulator and property checker for Azure Service Bus message sessions
 
@@ -62,28 +52,30 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         io.out(HELP);
         return EXIT_OK;
       case 'check':
-        return await checkCommand(rest, io);
+        return await (await import('./check.ts')).checkCommand(rest, io);
       case 'mutants':
-        return mutantsCommand(rest, io);
+        return (await import('./mutants.ts')).mutantsCommand(rest, io);
       case 'run':
-        return runCommand(rest, io);
+        return (await import('./run.ts')).runCommand(rest, io);
       case 'replay':
-        return replayCommand(rest, io);
+        return (await import('./replay.ts')).replayCommand(rest, io);
       case 'teach':
-        return teachCommand(rest, io);
+        return (await import('./teach.ts')).teachCommand(rest, io);
       case 'bench':
-        return await benchCommand(rest, io);
+        return await (await import('./bench.ts')).benchCommand(rest, io);
       case 'machines':
-        return machinesCommand(rest, io);
+        return (await import('./machines.ts')).machinesCommand(rest, io);
       default:
         throw new UsageError(`sbsim: unknown command "${command}" (try: sbsim help)`);
     }
   } catch (e) {
-    if (e instanceof UsageError || e instanceof WorkloadError || e instanceof InputError) {
-      io.err(e.message);
+    // Told apart by name, so that the error classes' (heavy) modules load only with their commands.
+    const name = e instanceof Error ? e.name : '';
+    if (e instanceof UsageError || name === 'WorkloadError' || name === 'InputError') {
+      io.err((e as Error).message);
       return EXIT_USAGE;
     }
-    if (e instanceof ActorFailure || e instanceof NondeterminismError) {
+    if (e instanceof Error && (name === 'ActorFailure' || name === 'NondeterminismError')) {
       io.err(`sbsim: harness error: ${e.message}`);
       return EXIT_HARNESS;
     }
@@ -91,41 +83,4 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     io.err(`sbsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     return EXIT_HARNESS;
   }
-}
-
-function runCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { workload: 'string', seed: 'int', json: 'boolean', brief: 'boolean' },
-    'run',
-  );
-  if (positionals.length > 0) throw new UsageError(`sbsim run: unexpected argument "${positionals[0]}"`);
-  const workload = loadWorkload(String(flags.workload ?? 'demo'));
-  const seed = Number(flags.seed ?? 1);
-  const result = runWorkload(workload, { seed });
-  if (flags.json) {
-    io.out(
-      JSON.stringify(
-        {
-          seed,
-          steps: result.steps,
-          hitBound: result.hitBound,
-          decisions: result.decisions,
-          trace: result.trace,
-          final: result.final,
-        },
-        null,
-        2,
-      ),
-    );
-    return EXIT_OK;
-  }
-  io.out(renderTrace(result.trace, { brief: flags.brief === true, color: io.color }));
-  io.out('');
-  io.out(
-    `workload ${result.workload.name}, seed ${seed}: ${result.steps} steps, ${result.decisions.length} decisions, ended at t=${result.endedAtMs}ms${result.hitBound ? ' (hit the step bound)' : ''}`,
-  );
-  io.out('final state:');
-  io.out(JSON.stringify(result.final, null, 2));
-  return EXIT_OK;
 }
