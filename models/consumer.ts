@@ -26,6 +26,7 @@ import type {
   ReleaseCause,
 } from './events.ts';
 import { nowOf } from './events.ts';
+import type { Enqueue } from './step.ts';
 import { enqueueStep } from './step.ts';
 
 /** What the handler does with a message once processing ends. */
@@ -255,6 +256,19 @@ function request(
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/** Send one request and remember it pending, with whatever else the action puts in `patch`. */
+function enqueueRequest(
+  enqueue: Enqueue<ConsumerContext>,
+  ctx: ConsumerContext,
+  to: ActorId,
+  body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
+  pending: Omit<Pending, 'epoch'>,
+  patch: Patch = {},
+): void {
+  const req = request(ctx, to, body, pending, patch);
+  enqueueStep(enqueue, { patch, fx: [req] });
+}
 
 function fact(f: Extract<Effect, { type: 'fx.fact' }>['fact']): Effect {
   return { type: 'fx.fact', fact: f };
@@ -815,14 +829,14 @@ export const consumerMachine = setup({
         sessionId = first ?? null;
         patch.named = rest;
       }
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         context.entityActor,
         { type: 'req.accept', sessionId, mode: context.spec.receiveMode },
         { op: 'accept' },
         patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /**
      * No session held any more: forget it and its handlers, in a new epoch — replies still due for requests
@@ -845,8 +859,8 @@ export const consumerMachine = setup({
       const busy = Object.keys(context.inflight).length;
       const max = Math.min(context.spec.batch, context.spec.concurrency - busy);
       const to = context.sessionful ? (context.sessionActor ?? '') : context.entityActor;
-      const patch: Patch = {};
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         to,
         {
@@ -857,9 +871,7 @@ export const consumerMachine = setup({
           mode: context.spec.receiveMode,
         },
         { op: 'receive' },
-        patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** Stop renewing: cancel the renewal timer (§2.4, J6). */
     stopRenewal: enqueueActions(({ enqueue }) => {
@@ -882,15 +894,13 @@ export const consumerMachine = setup({
     }),
     /** Close the receiver (`close`), or the link drops (`detach`) or the process dies (`crash`) under it (T12, §2.6). */
     requestClose: enqueueActions(({ context, enqueue }, params: { cause: ReleaseCause }) => {
-      const patch: Patch = {};
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         context.sessionActor ?? '',
         { type: 'req.close', token: context.token ?? '', cause: params.cause },
         { op: 'close' },
-        patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** `probes`: perhaps one more operation under the lock just lost (§2.5). */
     probeLostSession: enqueueActions(({ context, enqueue }) => {
@@ -946,15 +956,13 @@ export const consumerMachine = setup({
     /** `checkpoint`: read the progress the last holder recorded in the session state (T13, §5). */
     readCheckpoint: enqueueActions(({ context, enqueue }) => {
       if (!context.spec.checkpoint) return;
-      const patch: Patch = {};
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         context.sessionActor ?? '',
         { type: 'req.getState', token: context.token ?? '' },
         { op: 'getState' },
-        patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** `checkpoint`: the progress read from the session state (T13). */
     recordCheckpoint: enqueueActions(({ event, enqueue }) => {
@@ -975,15 +983,13 @@ export const consumerMachine = setup({
     fetchDeferred: enqueueActions(({ context, enqueue }) => {
       const seq = nextDeferred(context, context.deferredSeqs);
       if (seq === undefined) return;
-      const patch: Patch = {};
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         context.sessionActor ?? '',
         { type: 'req.receiveDeferred', token: context.token ?? '', seqs: [seq] },
         { op: 'fetchDeferred', seq },
-        patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** What a probe received is a real delivery under this lock: it is handled like any other (T4, T9). */
     takeProbed: enqueueActions(({ context, event, enqueue }) => {
@@ -1075,15 +1081,13 @@ export const consumerMachine = setup({
     }),
     /** Renew the session lock (T10). */
     requestRenewal: enqueueActions(({ context, enqueue }) => {
-      const patch: Patch = {};
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         context.sessionActor ?? '',
         { type: 'req.renew', token: context.token ?? '' },
         { op: 'renew' },
-        patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** `probes`: the probe timer fired; the Chooser picks the operation. */
     chooseProbe: enqueueActions(({ context, event, enqueue }) => {
@@ -1132,14 +1136,14 @@ export const consumerMachine = setup({
       if (!context.spec.checkpoint || !context.sessionful || context.token === null || action !== 'complete') return;
       const value = `done:${event.seq}`;
       const patch: Patch = { lastCheckpoint: value };
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         context.sessionActor ?? '',
         { type: 'req.setState', token: context.token, value },
         { op: 'setState' },
         patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
     /** Settle the message by the handler's outcome (T5–T8; a stalled handler completes, too late). */
     settleMessage: enqueueActions(({ context, event, enqueue }) => {
@@ -1150,8 +1154,8 @@ export const consumerMachine = setup({
       const action = outcome === 'stall' ? 'complete' : (outcome as 'complete' | 'abandon' | 'defer' | 'deadLetter');
       const to = context.sessionful ? (context.sessionActor ?? '') : context.entityActor;
       const token = context.sessionful ? context.token : f.message.lockToken;
-      const patch: Patch = {};
-      const req = request(
+      enqueueRequest(
+        enqueue,
         context,
         to,
         {
@@ -1164,9 +1168,7 @@ export const consumerMachine = setup({
             : {}),
         },
         { op: 'settle', seq: event.seq },
-        patch,
       );
-      enqueueStep(enqueue, { patch, fx: [req] });
     }),
   },
 }).createMachine({

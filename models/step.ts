@@ -10,7 +10,7 @@ export interface StepOutcome<C> {
   readonly fx: readonly Effect[];
 }
 
-interface Enqueue<C> {
+export interface Enqueue<C> {
   assign(patch: Partial<C>): void;
   emit(effect: Effect): void;
 }
