@@ -304,6 +304,19 @@ export function stepAction(fn: (ctx: SessionContext, event: SessionEvent) => Ste
   );
 }
 
+/**
+ * The holder's lock ends (released or expired; `report` records which): its messages go back, its parked
+ * receive ends, expiry is evaluated on the unlocked session, and a waiting named accept takes the lock at
+ * once, or else the entity hears that the session is available.
+ */
+function lockEnds(report: 'reportLockReleased' | 'reportLockExpired') {
+  const gone = [report, 'returnLocked', 'failParked', 'forgetHolder', 'evaluateExpiryOnRelease'] as const;
+  return [
+    { guard: and(['isHolderToken', 'canAdmitWaiting']), target: 'unlocked', actions: [...gone, 'admitWaiting'] },
+    { guard: 'isHolderToken', target: 'unlocked', actions: [...gone, 'reportAvailability'] },
+  ] as const;
+}
+
 export const sessionMachine = setup({
   types: {
     context: {} as SessionContext,
@@ -849,58 +862,8 @@ export const sessionMachine = setup({
         // unlocked session, and a waiting named accept takes the lock at once (the entity then never sees
         // the session free); else the entity hears that it is available. Another token falls through to
         // the root's transition, which only records the report.
-        'lock.released': [
-          {
-            guard: and(['isHolderToken', 'canAdmitWaiting']),
-            target: 'unlocked',
-            actions: [
-              'reportLockReleased',
-              'returnLocked',
-              'failParked',
-              'forgetHolder',
-              'evaluateExpiryOnRelease',
-              'admitWaiting',
-            ],
-          },
-          {
-            guard: 'isHolderToken',
-            target: 'unlocked',
-            actions: [
-              'reportLockReleased',
-              'returnLocked',
-              'failParked',
-              'forgetHolder',
-              'evaluateExpiryOnRelease',
-              'reportAvailability',
-            ],
-          },
-        ],
-        'lock.expired': [
-          {
-            guard: and(['isHolderToken', 'canAdmitWaiting']),
-            target: 'unlocked',
-            actions: [
-              'reportLockExpired',
-              'returnLocked',
-              'failParked',
-              'forgetHolder',
-              'evaluateExpiryOnRelease',
-              'admitWaiting',
-            ],
-          },
-          {
-            guard: 'isHolderToken',
-            target: 'unlocked',
-            actions: [
-              'reportLockExpired',
-              'returnLocked',
-              'failParked',
-              'forgetHolder',
-              'evaluateExpiryOnRelease',
-              'reportAvailability',
-            ],
-          },
-        ],
+        'lock.released': lockEnds('reportLockReleased'),
+        'lock.expired': lockEnds('reportLockExpired'),
       },
     },
   },
