@@ -35,6 +35,7 @@ import { shellQuote } from './quote.ts';
 import { loadWorkload } from './workloads.ts';
 import { ReplayFileError } from '../replay/errors.ts';
 import { ActorFailure } from '../world/world.ts';
+import { count } from '../words.ts';
 
 const CHECK_FLAGS = {
   seed: 'int',
@@ -338,8 +339,6 @@ export function jsonReport(report: CheckReport, timing = true): unknown {
       : {}),
   };
 }
-
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;
 
 const pct = (n: number, d: number): string =>
   d === 0 ? '0%' : `${((100 * n) / d).toFixed(n === 0 || n === d ? 0 : 1)}%`;

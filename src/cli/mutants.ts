@@ -7,6 +7,7 @@ import { UsageError, parseArgs } from './args.ts';
 import { chooseSeed } from './check.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
+import { count } from '../words.ts';
 
 /**
  * `sbsim mutants [--time S | --runs N] [--seed N] [--only IDS] [--json]`: exit 0 only when every mutant is
@@ -28,7 +29,7 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
   const mutants = typeof flags.only === 'string' ? selectMutants(flags.only) : MUTANTS;
   const seed = chooseSeed(flags.seed);
   const c = new Chalk({ level: io.color ? 1 : 0 });
-  const budget = runs !== undefined ? `${runs} run${runs === 1 ? '' : 's'}` : `up to ${time} s of search`;
+  const budget = runs !== undefined ? count(runs, 'run') : `up to ${time} s of search`;
   if (!flags.json) io.err(`sbsim mutants: seed ${seed}, ${budget} per mutant and for the clean model`);
   const report = runMutants({
     seed,

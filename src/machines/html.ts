@@ -12,6 +12,8 @@
 import type { MachineDescription, StateDescription, TransitionDescription } from './describe.ts';
 import { eventLabel, guardLabel, targetLabel } from './describe.ts';
 import { renderMachineMermaid } from './mermaid.ts';
+import { esc } from '../trace/html.ts';
+import { count } from '../words.ts';
 
 export const CHART_CSS = `
 .sbsim-chart { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; color: #1d2430; margin: 0 0 28px; }
@@ -59,8 +61,8 @@ export function chartHtml(d: MachineDescription, taken?: Iterable<string>, optio
   const takenCount = takenSet ? d.transitions.filter((t) => takenSet.has(t.id)).length : null;
   const summary = [
     `machine <code>${esc(d.id)}</code>`,
-    `${d.stateCount} state${d.stateCount === 1 ? '' : 's'}`,
-    `${d.transitions.length} transition${d.transitions.length === 1 ? '' : 's'}`,
+    count(d.stateCount, 'state'),
+    count(d.transitions.length, 'transition'),
     ...(takenCount !== null ? [`<strong>${takenCount} of ${d.transitions.length} taken</strong>`] : []),
   ];
   out.push(`<p class="summary">${summary.join(' · ')}</p>`);
@@ -145,8 +147,4 @@ ${charts}
 </body>
 </html>
 `;
-}
-
-function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }

@@ -13,6 +13,7 @@
 import { Chalk } from 'chalk';
 import type { MachineDescription, StateDescription, TransitionDescription } from './describe.ts';
 import { eventLabel, guardLabel, targetLabel } from './describe.ts';
+import { count } from '../words.ts';
 
 export interface TextOptions {
   readonly color?: boolean;
@@ -85,5 +86,3 @@ export function renderMachineText(d: MachineDescription, options: TextOptions = 
 export function renderMachinesText(ds: readonly MachineDescription[], options: TextOptions = {}): string {
   return ds.map((d) => renderMachineText(d, options)).join('\n\n');
 }
-
-const count = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? '' : 's'}`;

@@ -15,6 +15,7 @@ import type { Workload } from '../world/workload.ts';
 import type { ReplayFile } from './format.ts';
 import type { RenderContext } from './render-context.ts';
 import type { ReplayResult } from './replay.ts';
+import { count } from '../words.ts';
 
 export function renderReplayText(result: ReplayResult, context: RenderContext): string {
   const c = new Chalk({ level: context.color ? 1 : 0 });
@@ -55,10 +56,6 @@ function receivableCount(w: Workload): number {
   return w.entities.length + w.topics.reduce((n, t) => n + t.subscriptions.length, 0);
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
 /** Where the file came from and what it runs: the search, the mutant, the workload, the switches off their defaults. */
 function describeFile(file: ReplayFile): string[] {
   const w = file.workload;
@@ -74,9 +71,9 @@ function describeFile(file: ReplayFile): string[] {
       `${e.kind} ${e.name} (${e.requiresSession ? 'sessions, ' : ''}lock ${e.lockDurationMs}ms, max delivery ${e.maxDeliveryCount}${e.defaultMessageTimeToLiveMs === null ? '' : `, TTL ${e.defaultMessageTimeToLiveMs}ms`})`,
   );
   const sessions = new Set(w.messages.flatMap((m) => (m.sessionId === undefined ? [] : [m.sessionId]))).size;
-  const messages = `${plural(w.messages.length, 'message')}${sessions > 0 ? ` in ${plural(sessions, 'session')}` : ''}`;
+  const messages = `${count(w.messages.length, 'message')}${sessions > 0 ? ` in ${count(sessions, 'session')}` : ''}`;
   lines.push(
-    `workload "${w.name}": ${entities.join(', ')}; ${messages}; ${plural(w.consumers.length, 'consumer')}${w.faults.length > 0 ? `; ${plural(w.faults.length, 'fault')}` : ''}`,
+    `workload "${w.name}": ${entities.join(', ')}; ${messages}; ${count(w.consumers.length, 'consumer')}${w.faults.length > 0 ? `; ${count(w.faults.length, 'fault')}` : ''}`,
   );
   const changed = (Object.keys(SWITCH_DEFAULTS) as (keyof Switches)[])
     .filter((k) => file.switches[k] !== SWITCH_DEFAULTS[k])
@@ -85,7 +82,7 @@ function describeFile(file: ReplayFile): string[] {
     `switches: ${changed.length === 0 ? 'all at their defaults' : `${changed.join(', ')} (the rest at their defaults)`}`,
   );
   lines.push(
-    `shrunk to ${plural(file.shrunk.decisions, 'decision')} and ${plural(file.shrunk.steps, 'step')} from ${file.original.decisions} decisions, ${file.original.steps} steps, ${plural(file.original.messages, 'message')}, ${plural(file.original.consumers, 'consumer')}`,
+    `shrunk to ${count(file.shrunk.decisions, 'decision')} and ${count(file.shrunk.steps, 'step')} from ${file.original.decisions} decisions, ${file.original.steps} steps, ${count(file.original.messages, 'message')}, ${count(file.original.consumers, 'consumer')}`,
   );
   return lines;
 }
