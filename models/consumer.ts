@@ -15,7 +15,7 @@
  * (§2.2) waits in `accepting.backingOff` while retries are left. Replies are told apart by the request
  * they answer (the `answered` / `refused` guards); a reply to a request of an earlier session is stale.
  */
-import { and, assertEvent, assign, enqueueActions, raise, setup } from 'xstate';
+import { and, assertEvent, raise, setup } from 'xstate';
 import type {
   ActorId,
   ClientRequest,
@@ -27,7 +27,7 @@ import type {
 } from './events.ts';
 import { nowOf } from './events.ts';
 import type { Enqueue } from './step.ts';
-import { enqueueStep } from './step.ts';
+import { actionsFor, enqueueStep } from './step.ts';
 
 /** What the handler does with a message once processing ends. */
 export type Outcome = 'complete' | 'abandon' | 'defer' | 'deadLetter' | 'crash' | 'close' | 'stall';
@@ -100,6 +100,7 @@ export interface ConsumerSpec {
 type Op = 'accept' | 'receive' | 'settle' | 'renew' | 'close' | 'getState' | 'setState' | 'fetchDeferred' | 'probe';
 
 interface Pending {
+  readonly reqId: number;
   readonly op: Op;
   readonly epoch: number;
   readonly seq?: number;
@@ -136,7 +137,8 @@ export interface ConsumerContext {
   /** Whether the entity requires sessions (a session receiver) or not (a plain receiver). */
   readonly sessionful: boolean;
   readonly reqId: number;
-  readonly pending: Readonly<Record<number, Pending>>;
+  /** The requests awaiting their reply, oldest first (a handful at most). */
+  readonly pending: readonly Pending[];
   /** Counts sessions accepted; replies from an earlier session's epoch are stale and ignored. */
   readonly epoch: number;
   readonly sessionId: string | null;
@@ -246,12 +248,12 @@ function request(
   ctx: ConsumerContext,
   to: ActorId,
   body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
-  pending: Omit<Pending, 'epoch'>,
+  pending: Omit<Pending, 'epoch' | 'reqId'>,
   patch: Patch,
 ): Effect {
   const reqId = (patch.reqId ?? ctx.reqId) + 1;
   patch.reqId = reqId;
-  patch.pending = { ...(patch.pending ?? ctx.pending), [reqId]: { ...pending, epoch: patch.epoch ?? ctx.epoch } };
+  patch.pending = [...(patch.pending ?? ctx.pending), { ...pending, reqId, epoch: patch.epoch ?? ctx.epoch }];
   return { type: 'fx.send', to, event: { ...body, from: ctx.self, reqId } as ClientRequest };
 }
 
@@ -263,7 +265,7 @@ function enqueueRequest(
   ctx: ConsumerContext,
   to: ActorId,
   body: DistributiveOmit<ClientRequest, 'from' | 'reqId'>,
-  pending: Omit<Pending, 'epoch'>,
+  pending: Omit<Pending, 'epoch' | 'reqId'>,
   patch: Patch = {},
 ): void {
   const req = request(ctx, to, body, pending, patch);
@@ -285,7 +287,7 @@ type Answer =
 
 function answerOf(ctx: ConsumerContext, event: Event): Answer | null {
   if (event.type !== 'reply') return null;
-  const p = ctx.pending[event.reqId];
+  const p = pendingFor(ctx, event.reqId);
   if (!p) return null;
   if (p.op === 'probe') return { kind: 'probe', p };
   // An accept opens the next epoch, so its own answer is never stale.
@@ -299,7 +301,12 @@ function answerOf(ctx: ConsumerContext, event: Event): Answer | null {
 
 /** The request a reply answers (the actions run before the reply's request is forgotten). */
 function pendingOf(ctx: ConsumerContext, event: Event): Pending | undefined {
-  return event.type === 'reply' ? ctx.pending[event.reqId] : undefined;
+  return event.type === 'reply' ? pendingFor(ctx, event.reqId) : undefined;
+}
+
+function pendingFor(ctx: ConsumerContext, reqId: number): Pending | undefined {
+  for (const p of ctx.pending) if (p.reqId === reqId) return p;
+  return undefined;
 }
 
 function messagesOf(event: Event): readonly ReceivedMessage[] {
@@ -703,6 +710,8 @@ const IGNORE_WHEN_DONE = {
 };
 const IGNORE_WHEN_CRASHED = { ...IGNORE_LATE_EVENTS, 'consumer.retry': {} };
 
+const { patch, act } = actionsFor<ConsumerContext, Event>();
+
 export const consumerMachine = setup({
   types: {
     context: {} as ConsumerContext,
@@ -810,18 +819,16 @@ export const consumerMachine = setup({
   },
   actions: {
     /** The consumer starts at `startAtMs`. */
-    scheduleStart: enqueueActions(({ context, enqueue }) => {
+    scheduleStart: act(({ context, enqueue }) => {
       enqueue.emit({ type: 'fx.timer', key: 'start', atMs: context.spec.startAtMs, event: { type: 'consumer.start' } });
     }),
     /** The reply is in: its request is no longer pending. */
-    forgetRequest: assign(({ context, event }) => {
+    forgetRequest: patch(({ context, event }) => {
       assertEvent(event, 'reply');
-      const pending = { ...context.pending };
-      delete pending[event.reqId];
-      return { pending };
+      return { pending: context.pending.filter((p) => p.reqId !== event.reqId) };
     }),
     /** Ask to accept the next named session, or the next available one (T2, T3). */
-    requestAccept: enqueueActions(({ context, enqueue }) => {
+    requestAccept: act(({ context, enqueue }) => {
       const patch: Patch = {};
       let sessionId: string | null = null;
       if (context.spec.sessions !== 'next') {
@@ -843,7 +850,7 @@ export const consumerMachine = setup({
      * of the session given up (a second SessionLockLost, a late settle) are stale, never a reason to accept
      * again.
      */
-    clearSession: assign(({ context }) => ({
+    clearSession: patch(({ context }) => ({
       sessionId: null,
       sessionActor: null,
       token: null,
@@ -851,11 +858,11 @@ export const consumerMachine = setup({
       epoch: context.epoch + 1,
     })),
     /** A plain receiver needs no session: a new epoch of receiving from the entity straight away (§8). */
-    beginPlainReceiving: assign(({ context }) => ({ epoch: context.epoch + 1, inflight: {} })),
+    beginPlainReceiving: patch(({ context }) => ({ epoch: context.epoch + 1, inflight: {} })),
     /** A handler slot may be free: the receiver asks for more if it is not already asking. */
     askForMessages: raise({ type: 'consumer.pump' }),
     /** Receive up to the free handler slots, waiting up to `receiveWaitMs` (T4, T4', §9). */
-    requestMessages: enqueueActions(({ context, enqueue }) => {
+    requestMessages: act(({ context, enqueue }) => {
       const busy = Object.keys(context.inflight).length;
       const max = Math.min(context.spec.batch, context.spec.concurrency - busy);
       const to = context.sessionful ? (context.sessionActor ?? '') : context.entityActor;
@@ -874,26 +881,26 @@ export const consumerMachine = setup({
       );
     }),
     /** Stop renewing: cancel the renewal timer (§2.4, J6). */
-    stopRenewal: enqueueActions(({ enqueue }) => {
+    stopRenewal: act(({ enqueue }) => {
       enqueue.emit({ type: 'fx.cancel', key: RENEW_KEY });
     }),
     /** Abandon every handler still processing: their timers are cancelled, their messages forgotten (T11, T12). */
-    stopHandlers: enqueueActions(({ context, enqueue }) => {
+    stopHandlers: act(({ context, enqueue }) => {
       for (const seq of Object.keys(context.inflight)) enqueue.emit({ type: 'fx.cancel', key: `process:${seq}` });
       enqueue.assign({ inflight: {} });
     }),
     /** A closed receiver makes no more calls: its probe goes with it (`probes`). */
-    disarmProbe: enqueueActions(({ context, enqueue }) => {
+    disarmProbe: act(({ context, enqueue }) => {
       if (context.spec.probes !== true) return;
       enqueue.emit({ type: 'fx.cancel', key: PROBE_KEY });
       enqueue.assign({ probeArmed: false });
     }),
     /** The consumer process died (a fault, or a handler outcome `crash`). */
-    recordCrash: enqueueActions(({ context, enqueue }) => {
+    recordCrash: act(({ context, enqueue }) => {
       enqueue.emit(fact({ kind: 'crashed', consumer: context.self }));
     }),
     /** Close the receiver (`close`), or the link drops (`detach`) or the process dies (`crash`) under it (T12, §2.6). */
-    requestClose: enqueueActions(({ context, enqueue }, params: { cause: ReleaseCause }) => {
+    requestClose: act(({ context, enqueue }, params: { cause: ReleaseCause }) => {
       enqueueRequest(
         enqueue,
         context,
@@ -903,11 +910,11 @@ export const consumerMachine = setup({
       );
     }),
     /** `probes`: perhaps one more operation under the lock just lost (§2.5). */
-    probeLostSession: enqueueActions(({ context, enqueue }) => {
+    probeLostSession: act(({ context, enqueue }) => {
       enqueueStep(enqueue, { patch: {}, fx: probeAfterLoss(context) });
     }),
     /** SessionCannotBeLocked on a named session: try the same one again after `acceptRetryMs` (§2.2). */
-    backOff: enqueueActions(({ context, event, enqueue }) => {
+    backOff: act(({ context, event, enqueue }) => {
       const retried = context.named.length === 0 ? [] : context.named;
       const sessions = context.spec.sessions === 'next' ? [] : context.spec.sessions;
       const current = sessions[sessions.length - context.named.length - 1];
@@ -920,11 +927,11 @@ export const consumerMachine = setup({
       });
     }),
     /** A named session given up: the next one starts with a full set of retries. */
-    resetRetries: enqueueActions(({ enqueue }) => {
+    resetRetries: act(({ enqueue }) => {
       enqueue.assign({ retries: 0 });
     }),
     /** The session is ours: its lock token and deadline (T2, T3); a new epoch. */
-    takeSession: enqueueActions(({ context, event, enqueue }) => {
+    takeSession: act(({ context, event, enqueue }) => {
       assertEvent(event, 'reply');
       if (!event.ok || event.result.kind !== 'accepted') return;
       const r = event.result;
@@ -942,19 +949,19 @@ export const consumerMachine = setup({
       enqueue.assign(patch);
     }),
     /** Set the next renewal: manual every `everyMs`, or the SDK's auto-renewal within its window (T10, §2.4, J6). */
-    armRenewal: enqueueActions(({ context, event, enqueue }) => {
+    armRenewal: act(({ context, event, enqueue }) => {
       enqueueStep(enqueue, { patch: {}, fx: armRenewal(context, nowOf(event)) });
     }),
     /** `probes`: pick a moment to probe the session just accepted. */
-    armProbe: enqueueActions(({ context, event, enqueue }) => {
+    armProbe: act(({ context, event, enqueue }) => {
       enqueueStep(enqueue, { patch: {}, fx: armProbe(context, nowOf(event)) });
     }),
     /** `probes`: after a renewal, pick a moment to probe unless a probe is already set. */
-    armProbeIfUnarmed: enqueueActions(({ context, event, enqueue }) => {
+    armProbeIfUnarmed: act(({ context, event, enqueue }) => {
       if (!context.probeArmed) enqueueStep(enqueue, { patch: {}, fx: armProbe(context, nowOf(event)) });
     }),
     /** `checkpoint`: read the progress the last holder recorded in the session state (T13, §5). */
-    readCheckpoint: enqueueActions(({ context, enqueue }) => {
+    readCheckpoint: act(({ context, enqueue }) => {
       if (!context.spec.checkpoint) return;
       enqueueRequest(
         enqueue,
@@ -965,22 +972,22 @@ export const consumerMachine = setup({
       );
     }),
     /** `checkpoint`: the progress read from the session state (T13). */
-    recordCheckpoint: enqueueActions(({ event, enqueue }) => {
+    recordCheckpoint: act(({ event, enqueue }) => {
       assertEvent(event, 'reply');
       if (event.ok && event.result.kind === 'state') enqueue.assign({ lastCheckpoint: event.result.value });
     }),
     /** Handle each received message (T4, T4'). */
-    takeMessages: enqueueActions(({ context, event, enqueue }) => {
+    takeMessages: act(({ context, event, enqueue }) => {
       enqueueStep(enqueue, startAll(context, messagesOf(event), nowOf(event), {}));
     }),
     /** A fetch by sequence number answered (an expired or missing one comes back empty): handle what came (T9). */
-    takeFetched: enqueueActions(({ context, event, enqueue }) => {
+    takeFetched: act(({ context, event, enqueue }) => {
       const seq = pendingOf(context, event)?.seq ?? -1;
       const patch: Patch = { deferredSeqs: withoutDeferred(context, [seq]) };
       enqueueStep(enqueue, startAll(context, messagesOf(event), nowOf(event), patch, true));
     }),
     /** `fetchDeferred`: fetch the next message this consumer deferred in the session held, by sequence number (T9). */
-    fetchDeferred: enqueueActions(({ context, enqueue }) => {
+    fetchDeferred: act(({ context, enqueue }) => {
       const seq = nextDeferred(context, context.deferredSeqs);
       if (seq === undefined) return;
       enqueueRequest(
@@ -992,7 +999,7 @@ export const consumerMachine = setup({
       );
     }),
     /** What a probe received is a real delivery under this lock: it is handled like any other (T4, T9). */
-    takeProbed: enqueueActions(({ context, event, enqueue }) => {
+    takeProbed: act(({ context, event, enqueue }) => {
       const p = pendingOf(context, event);
       const fromDeferred = p?.probe === 'receiveDeferred';
       const messages = messagesOf(event);
@@ -1005,12 +1012,12 @@ export const consumerMachine = setup({
       enqueueStep(enqueue, startAll(context, messages, nowOf(event), patch, fromDeferred));
     }),
     /** The lock's new deadline (T10). */
-    extendLock: enqueueActions(({ event, enqueue }) => {
+    extendLock: act(({ event, enqueue }) => {
       assertEvent(event, 'reply');
       if (event.ok && event.result.kind === 'renewed') enqueue.assign({ lockedUntilMs: event.result.lockedUntilMs });
     }),
     /** The message is settled (T5–T8); a deferred one is remembered, to fetch by sequence number later (T9). */
-    settleDone: enqueueActions(({ context, event, enqueue }) => {
+    settleDone: act(({ context, event, enqueue }) => {
       const seq = pendingOf(context, event)?.seq ?? -1;
       const f = context.inflight[seq];
       const patch: Patch = { inflight: withoutHandler(context, seq) };
@@ -1027,12 +1034,12 @@ export const consumerMachine = setup({
       enqueue.assign(patch);
     }),
     /** The message is gone from this handler: settled on receipt (T4'), or its lock lost (a plain receiver, D4). */
-    dropHandler: enqueueActions(({ context, event, enqueue }) => {
+    dropHandler: act(({ context, event, enqueue }) => {
       const seq = event.type === 'consumer.processed' ? event.seq : (pendingOf(context, event)?.seq ?? -1);
       enqueue.assign({ inflight: withoutHandler(context, seq) });
     }),
     /** The handler picked the message's outcome (Chooser), then its processing time. */
-    applyOutcome: enqueueActions(({ context, event, enqueue }) => {
+    applyOutcome: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.outcomeChosen');
       const patch: Patch = {};
       const outcome = (event.options[event.choice] ?? 'complete') as Outcome;
@@ -1043,14 +1050,14 @@ export const consumerMachine = setup({
       enqueueStep(enqueue, { patch, fx });
     }),
     /** Processing takes the chosen duration: its timer is set. */
-    startHandlerTimer: enqueueActions(({ context, event, enqueue }) => {
+    startHandlerTimer: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.durationChosen');
       const patch: Patch = {};
       const fx = startTimer(context, event.seq, event.choice, nowOf(event), patch);
       enqueueStep(enqueue, { patch, fx });
     }),
     /** `boundaryTimes`: processing ends at the chosen deadline, or (`range`) after a chosen duration (§2.5, §4). */
-    finishAtChosenTime: enqueueActions(({ context, event, enqueue }) => {
+    finishAtChosenTime: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.timingChosen');
       const at = timingAt(event);
       const nowMs = nowOf(event);
@@ -1062,12 +1069,12 @@ export const consumerMachine = setup({
       enqueueStep(enqueue, { patch, fx });
     }),
     /** `boundaryTimes`: renew at the chosen moment (T10). */
-    setRenewTimer: enqueueActions(({ event, enqueue }) => {
+    setRenewTimer: act(({ event, enqueue }) => {
       assertEvent(event, 'consumer.timingChosen');
       enqueue.emit({ type: 'fx.timer', key: RENEW_KEY, atMs: timingAt(event), event: { type: 'consumer.renewTick' } });
     }),
     /** `probes`: probe at the chosen moment, under the token held now. */
-    setProbeTimer: enqueueActions(({ context, event, enqueue }) => {
+    setProbeTimer: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.timingChosen');
       const { token, sessionActor, sessionId } = context;
       if (token === null || sessionActor === null || sessionId === null) return;
@@ -1080,7 +1087,7 @@ export const consumerMachine = setup({
       });
     }),
     /** Renew the session lock (T10). */
-    requestRenewal: enqueueActions(({ context, enqueue }) => {
+    requestRenewal: act(({ context, enqueue }) => {
       enqueueRequest(
         enqueue,
         context,
@@ -1090,7 +1097,7 @@ export const consumerMachine = setup({
       );
     }),
     /** `probes`: the probe timer fired; the Chooser picks the operation. */
-    chooseProbe: enqueueActions(({ context, event, enqueue }) => {
+    chooseProbe: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.probe');
       const { token, sessionActor, sessionId } = event;
       enqueue.assign({ probeArmed: false });
@@ -1102,12 +1109,12 @@ export const consumerMachine = setup({
       });
     }),
     /** `probes`: make the chosen operation under the probe's token; its answer is not acted on. */
-    sendProbe: enqueueActions(({ context, event, enqueue }) => {
+    sendProbe: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.probeChosen');
       enqueueStep(enqueue, sendProbe(context, event.options[event.choice] ?? 'none', event));
     }),
     /** The handler finished with the message. */
-    recordProcessed: enqueueActions(({ context, event, enqueue }) => {
+    recordProcessed: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.processed');
       const f = context.inflight[event.seq];
       if (!f) return;
@@ -1128,7 +1135,7 @@ export const consumerMachine = setup({
      * if the lock was lost while handling, the write is refused and the next holder resumes from the
      * last good checkpoint (T13).
      */
-    saveCheckpoint: enqueueActions(({ context, event, enqueue }) => {
+    saveCheckpoint: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.processed');
       const f = context.inflight[event.seq];
       const outcome = f?.outcome ?? 'complete';
@@ -1146,7 +1153,7 @@ export const consumerMachine = setup({
       );
     }),
     /** Settle the message by the handler's outcome (T5–T8; a stalled handler completes, too late). */
-    settleMessage: enqueueActions(({ context, event, enqueue }) => {
+    settleMessage: act(({ context, event, enqueue }) => {
       assertEvent(event, 'consumer.processed');
       const f = context.inflight[event.seq];
       if (!f) return;
@@ -1180,7 +1187,7 @@ export const consumerMachine = setup({
     sessionful: input.sessionful,
     sessionActorFor: input.sessionActorFor,
     reqId: 0,
-    pending: {},
+    pending: [],
     epoch: 0,
     sessionId: null,
     sessionActor: null,

@@ -14,7 +14,7 @@
  * a queue, dead-lettered on a subscription), T3 (accept-next: only unlocked sessions with an active
  * message; times out), §8.1 (session and non-session receivers cannot be mixed). Reference §1, §2.3, §6, §8.
  */
-import { and, assertEvent, assign, emit, enqueueActions, setup } from 'xstate';
+import { and, assertEvent, emit, setup } from 'xstate';
 import type { EntityConfig, Switches } from './config.ts';
 import { SESSION_ID_MAX_LENGTH } from './config.ts';
 import type {
@@ -31,7 +31,7 @@ import type {
   StoredMessage,
 } from './events.ts';
 import { nowOf } from './events.ts';
-import { enqueueStep } from './step.ts';
+import { actionsFor, enqueueStep } from './step.ts';
 import { deadLetter } from './expiry.ts';
 import type { Rules } from './rules.ts';
 import type { Scope } from './settlement.ts';
@@ -322,6 +322,8 @@ function settleRequest(event: Extract<EntityEvent, { type: 'req.settle' }>) {
 // ---------------------------------------------------------------------------------------------------
 // The chart
 
+const { patch, act } = actionsFor<EntityContext, EntityEvent>();
+
 export const entityMachine = setup({
   types: {
     context: {} as EntityContext,
@@ -405,7 +407,7 @@ export const entityMachine = setup({
       event: { type: 'entity.gcTick' as const },
     })),
     /** §4: every session sweeps its own expired messages. */
-    sweepSessions: enqueueActions(({ context, enqueue }) => {
+    sweepSessions: act(({ context, enqueue }) => {
       for (const id of Object.keys(context.sessions))
         enqueue.emit({
           type: 'fx.send',
@@ -414,18 +416,18 @@ export const entityMachine = setup({
         });
     }),
     /** §4, T14: expire what is due among the entity's own messages. */
-    expireDueMessages: enqueueActions(({ context, event, enqueue }) => {
+    expireDueMessages: act(({ context, event, enqueue }) => {
       enqueueStep(enqueue, plainExpiry(context, nowOf(event)));
     }),
     /** §3.5: a dead-lettered message joins the entity's dead-letter queue. */
-    recordDeadLetter: assign(({ context, event }) => {
+    recordDeadLetter: patch(({ context, event }) => {
       assertEvent(event, 'entity.deadLetter');
       return { dlq: [...context.dlq, event.entry] };
     }),
 
     // Send (T1)
     /** §1: a session id longer than 128 characters is refused by the client library (no broker fact). */
-    refuseLongSessionIdOnSend: enqueueActions(({ context, event, enqueue }) => {
+    refuseLongSessionIdOnSend: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.send');
       const message = "Length of 'sessionId' property on the message cannot be greater than 128 characters.";
       for (const fx of fail(context, event, { code: 'GeneralError', message }, false)) enqueue.emit(fx);
@@ -436,19 +438,19 @@ export const entityMachine = setup({
       return sendRejected(context, event.message);
     }),
     /** T1, §8.1: the sender is told `InvalidOperationException`. */
-    refuseSessionlessSend: enqueueActions(({ context, event, enqueue }) => {
+    refuseSessionlessSend: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.send');
       const error: BrokerError = { code: 'GeneralError', message: `InvalidOperationError: ${NO_SESSION_ID}` };
       for (const fx of fail(context, event, error, false)) enqueue.emit(fx);
     }),
     /** T1, §6: the message takes the entity's next sequence number, gapless and increasing. */
-    stampMessage: assign(({ context, event }) => {
+    stampMessage: patch(({ context, event }) => {
       assertEvent(event, 'req.send');
       const seq = context.nextSeq;
       return { nextSeq: seq + 1, lastSent: stamp(context, event.message, seq, nowOf(event)) };
     }),
     /** §2.1: a session exists from its first message, or its first named accept. */
-    registerSession: enqueueActions(({ context, event, enqueue }) => {
+    registerSession: act(({ context, event, enqueue }) => {
       const sessionId = sessionIdOf(event);
       if (sessionId !== undefined) enqueueStep(enqueue, ensureSession(context, sessionId));
     }),
@@ -478,16 +480,16 @@ export const entityMachine = setup({
       };
     }),
     /** T1, §8.1: a subscription dead-letters a message without a session id with `Session id is null.`. */
-    deadLetterSessionless: enqueueActions(({ context, event, enqueue }) => {
+    deadLetterSessionless: act(({ context, event, enqueue }) => {
       const message = lastSent(context);
       const scope = { entity: context.scope.entity, entityActor: context.self };
       for (const fx of deadLetter(message, SESSION_ID_NULL_REASON, SESSION_ID_NULL_DESCRIPTION, nowOf(event), scope))
         enqueue.emit(fx);
     }),
     /** Non-session mode: the entity keeps the message itself. */
-    storeMessage: assign(({ context }) => ({ messages: [...context.messages, lastSent(context)] })),
+    storeMessage: patch(({ context }) => ({ messages: [...context.messages, lastSent(context)] })),
     /** T1: the sender is told the sequence number. */
-    acknowledgeSend: enqueueActions(({ context, event, enqueue }) => {
+    acknowledgeSend: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.send');
       for (const fx of ok(event.from, event.reqId, { kind: 'sent', seq: context.lastSent?.seq ?? null }))
         enqueue.emit(fx);
@@ -495,7 +497,7 @@ export const entityMachine = setup({
 
     // Sessions (T2, T3)
     /** §1: a session id longer than 128 characters cannot be accepted. */
-    refuseLongSessionIdOnAccept: enqueueActions(({ context, event, enqueue }) => {
+    refuseLongSessionIdOnAccept: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.accept');
       const error: BrokerError = {
         code: 'GeneralError',
@@ -509,33 +511,33 @@ export const entityMachine = setup({
       return { type: 'fx.send' as const, to: sessionActorId(context.scope.entity, event.sessionId ?? ''), event };
     }),
     /** T3: offer an available session to the accept-next. */
-    offerSession: enqueueActions(({ context, event, enqueue }) => {
+    offerSession: act(({ context, event, enqueue }) => {
       assertEvent(event, ['req.accept', 'entity.acceptNextRetry']);
       const waiter = { from: event.from, reqId: event.reqId, mode: event.mode };
       enqueueStep(enqueue, offer(context, waiter, available(context), false));
     }),
     /** T3: no session is available: wait for one until the operation timeout. */
-    waitForSession: enqueueActions(({ context, event, enqueue }) => {
+    waitForSession: act(({ context, event, enqueue }) => {
       assertEvent(event, ['req.accept', 'entity.acceptNextRetry']);
       enqueueStep(enqueue, wait(context, { from: event.from, reqId: event.reqId, mode: event.mode }, nowOf(event)));
     }),
     /** T3: record whether a session has active messages and whether it is locked. */
-    recordStatus: assign(({ context, event }) => {
+    recordStatus: patch(({ context, event }) => {
       assertEvent(event, 'entity.status');
       return { sessions: withStatus(context, event) };
     }),
     /** T3: the first waiting accept-next is offered an available session. */
-    serveWaiter: enqueueActions(({ context, enqueue }) => {
+    serveWaiter: act(({ context, enqueue }) => {
       const first = context.waiters[0];
       if (first) enqueueStep(enqueue, offer(context, first, available(context), true));
     }),
     /** T3: the accept-next stops waiting. */
-    stopWaiting: assign(({ context, event }) => {
+    stopWaiting: patch(({ context, event }) => {
       assertEvent(event, 'entity.acceptTimeout');
       return { waiters: context.waiters.filter((w) => !(w.from === event.from && w.reqId === event.reqId)) };
     }),
     /** T3: no session became available in time: `ServiceTimeout`. */
-    failAcceptTimeout: enqueueActions(({ context, event, enqueue }) => {
+    failAcceptTimeout: act(({ context, event, enqueue }) => {
       assertEvent(event, 'entity.acceptTimeout');
       const error: BrokerError = {
         code: 'ServiceTimeout',
@@ -556,7 +558,7 @@ export const entityMachine = setup({
 
     // Non-session receivers (message locks)
     /** §3.1: the receive waits for a message until its wait time. */
-    parkReceive: enqueueActions(({ context, event, enqueue }) => {
+    parkReceive: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.receive');
       const { from, reqId, max, waitMs } = event;
       const mode = event.mode ?? 'peekLock';
@@ -569,28 +571,28 @@ export const entityMachine = setup({
       });
     }),
     /** T4, T4' for message locks: hand out the first active messages, each under its own lock until now + LD. */
-    deliverMessages: enqueueActions(({ context, event, enqueue }) => {
+    deliverMessages: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.receive');
       const { from, reqId, max } = event;
       enqueueStep(enqueue, plainTake(context, { from, reqId, mode: event.mode ?? 'peekLock', max }, nowOf(event)));
     }),
     /** §3.1: the wait time passed with no message: the receive returns empty. */
-    unparkEmpty: enqueueActions(({ context, event, enqueue }) => {
+    unparkEmpty: act(({ context, event, enqueue }) => {
       assertEvent(event, 'entity.receiveTimeout');
       enqueue.assign({ parked: context.parked.filter((p) => !(p.from === event.from && p.reqId === event.reqId)) });
       for (const fx of ok(event.from, event.reqId, { kind: 'received', messages: [] })) enqueue.emit(fx);
     }),
     /** Parked receives are served, oldest first, while there are active messages. */
-    serveParked: enqueueActions(({ context, event, enqueue }) => {
+    serveParked: act(({ context, event, enqueue }) => {
       enqueueStep(enqueue, serveParked(context, nowOf(event)));
     }),
     /** T5–T8: a lost message lock: `MessageLockLost`. */
-    failMessageLockLost: enqueueActions(({ context, event, enqueue }) => {
+    failMessageLockLost: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.settle');
       for (const fx of fail(context, event, { code: 'MessageLockLost', message: ALREADY_SETTLED })) enqueue.emit(fx);
     }),
     /** T5–T8: settle the message under its lock (its lock timer goes). */
-    settleMessage: enqueueActions(({ context, event, enqueue }) => {
+    settleMessage: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.settle');
       const out = settle(context.messages, settleRequest(event), context.scope);
       enqueue.assign({ messages: out.messages });
@@ -598,7 +600,7 @@ export const entityMachine = setup({
       for (const fx of out.fx) enqueue.emit(fx);
     }),
     /** T5–T8: the settler is told. */
-    acknowledgeSettle: enqueueActions(({ event, enqueue }) => {
+    acknowledgeSettle: act(({ event, enqueue }) => {
       assertEvent(event, 'req.settle');
       for (const fx of ok(event.from, event.reqId, { kind: 'settled' })) enqueue.emit(fx);
     }),
@@ -617,7 +619,7 @@ export const entityMachine = setup({
       };
     }),
     /** T11 for one message: it is active again with its count raised (or expires, or is dead-lettered). */
-    returnMessage: enqueueActions(({ context, event, enqueue }) => {
+    returnMessage: act(({ context, event, enqueue }) => {
       assertEvent(event, 'entity.messageLockExpire');
       // A message lock covers one message: `lockExpiryIncrementScope: all` is a session rule and does not apply.
       const scope = {
@@ -629,7 +631,7 @@ export const entityMachine = setup({
       for (const fx of out.fx) enqueue.emit(fx);
     }),
     /** §11: a plain receiver may peek a session entity, across its sessions: each session is asked. */
-    askSessionsToShow: enqueueActions(({ context, event, enqueue }) => {
+    askSessionsToShow: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.peek');
       const ids = Object.keys(context.sessions);
       const key = `${event.from}#${event.reqId}`;
@@ -650,12 +652,12 @@ export const entityMachine = setup({
         });
     }),
     /** §11: a session entity that has seen no session yet shows nothing. */
-    replyPeekedNothing: enqueueActions(({ event, enqueue }) => {
+    replyPeekedNothing: act(({ event, enqueue }) => {
       assertEvent(event, 'req.peek');
       for (const fx of ok(event.from, event.reqId, { kind: 'peeked', messages: [] })) enqueue.emit(fx);
     }),
     /** One session's messages for a plain peek, kept until every session has answered. */
-    gatherPeeked: enqueueActions(({ context, event, enqueue }) => {
+    gatherPeeked: act(({ context, event, enqueue }) => {
       assertEvent(event, 'entity.peeked');
       const key = `${event.from}#${event.reqId}`;
       const peek = context.peeks[key];
@@ -668,7 +670,7 @@ export const entityMachine = setup({
       });
     }),
     /** §11: the peek across sessions answers in sequence-number order, up to `max`. */
-    replyPeekedAcrossSessions: enqueueActions(({ context, event, enqueue }) => {
+    replyPeekedAcrossSessions: act(({ context, event, enqueue }) => {
       assertEvent(event, 'entity.peeked');
       const key = `${event.from}#${event.reqId}`;
       const peek = context.peeks[key];
@@ -679,7 +681,7 @@ export const entityMachine = setup({
       for (const fx of ok(event.from, event.reqId, { kind: 'peeked', messages })) enqueue.emit(fx);
     }),
     /** §11: peek takes no lock and changes nothing. */
-    replyPeeked: enqueueActions(({ context, event, enqueue }) => {
+    replyPeeked: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.peek');
       const messages = context.messages
         .filter((m) => m.seq >= event.fromSeq)
@@ -690,19 +692,19 @@ export const entityMachine = setup({
 
     // Wrong-mode and wrong-receiver operations (§8.1)
     /** §8.1: a session receiver on an entity without sessions fails. */
-    refuseSessionReceiver: enqueueActions(({ context, event, enqueue }) => {
+    refuseSessionReceiver: act(({ context, event, enqueue }) => {
       assertEvent(event, 'req.accept');
       const error: BrokerError = { code: 'GeneralError', message: `InvalidOperationError: ${SESSIONFUL_ON_PLAIN}` };
       for (const fx of fail(context, event, error)) enqueue.emit(fx);
     }),
     /** §8.1: a non-session receiver on a session-enabled entity fails on first use. */
-    refusePlainReceiver: enqueueActions(({ context, event, enqueue }) => {
+    refusePlainReceiver: act(({ context, event, enqueue }) => {
       assertEvent(event, ['req.receive', 'req.settle']);
       const error: BrokerError = { code: 'GeneralError', message: `InvalidOperationError: ${PLAIN_ON_SESSIONFUL}` };
       for (const fx of fail(context, event, error)) enqueue.emit(fx);
     }),
     /** §2, §5: renew, session state, deferred fetch, close (and peek of a session entity) belong to a session receiver. */
-    refuseSessionReceiverOp: enqueueActions(({ context, event, enqueue }) => {
+    refuseSessionReceiverOp: act(({ context, event, enqueue }) => {
       assertEvent(event, ['req.renew', 'req.getState', 'req.setState', 'req.receiveDeferred', 'req.close', 'req.peek']);
       const error: BrokerError = {
         code: 'GeneralError',

@@ -8,9 +8,10 @@
  * Rules: T2 (accept: exclusive), T10 (renew: lockedUntil = now + LD; a lost lock cannot be renewed back),
  * T11 (expiry), T12 (close or detach releases at once). Reference §2.2, §2.4, §2.5, §2.6.
  */
-import { assertEvent, assign, emit, setup } from 'xstate';
+import { assertEvent, emit, setup } from 'xstate';
 import type { ActorId, Effect, LockReply, LockRequest } from './events.ts';
 import { nowOf } from './events.ts';
+import { actionsFor } from './step.ts';
 
 export interface SessionLockContext {
   readonly session: ActorId;
@@ -41,6 +42,8 @@ export function validLock(context: SessionLockContext, event: LockRequest): bool
   return 'token' in event && event.token === context.token && nowOf(event) < context.lockedUntilMs;
 }
 
+const { patch } = actionsFor<SessionLockContext, LockRequest>();
+
 export const sessionLockMachine = setup({
   types: {
     context: {} as SessionLockContext,
@@ -58,7 +61,7 @@ export const sessionLockMachine = setup({
   },
   actions: {
     /** T2: the lock is the acquirer's until now + LockDuration. */
-    grant: assign(({ event }) => {
+    grant: patch(({ event }) => {
       assertEvent(event, 'lock.acquire');
       return { owner: event.owner, token: event.token, lockedUntilMs: nowOf(event) + event.durationMs };
     }),
@@ -87,7 +90,7 @@ export const sessionLockMachine = setup({
       });
     }),
     /** T10: a renewal moves the deadline to now + LockDuration. */
-    extend: assign(({ event }) => {
+    extend: patch(({ event }) => {
       assertEvent(event, 'lock.renew');
       return { lockedUntilMs: nowOf(event) + event.durationMs };
     }),
@@ -128,7 +131,7 @@ export const sessionLockMachine = setup({
       });
     }),
     /** T11: an expired lock was valid until the instant it expired, and no longer. */
-    lapse: assign(({ event }) => ({ lockedUntilMs: nowOf(event) })),
+    lapse: patch(({ event }) => ({ lockedUntilMs: nowOf(event) })),
     /** T11: tell the session the lock expired. */
     announceExpiry: emit(({ context }) =>
       reply(context.session, { type: 'lock.expired', owner: context.owner ?? '', token: context.token ?? '' }),

@@ -15,7 +15,7 @@
  *
  * Rules: T2–T13 for one session. Reference §2–§5.
  */
-import { and, assertEvent, assign, enqueueActions, setup } from 'xstate';
+import { and, assertEvent, setup } from 'xstate';
 import type { EntityConfig, Switches } from './config.ts';
 import { SESSION_STATE_LIMIT_BYTES } from './config.ts';
 import type {
@@ -29,11 +29,14 @@ import type {
   StoredMessage,
 } from './events.ts';
 import { nowOf } from './events.ts';
-import { enqueueStep } from './step.ts';
+import { actionsFor } from './step.ts';
 import { expire, expireDue } from './expiry.ts';
 import type { Rules } from './rules.ts';
 import type { Scope } from './settlement.ts';
 import { ALREADY_SETTLED, releaseLocked, settle, settleable, take, view } from './settlement.ts';
+
+const actions = actionsFor<SessionContext, SessionEvent>();
+const { patch } = actions;
 
 export interface Holder {
   readonly owner: ActorId;
@@ -295,14 +298,8 @@ function utf8Length(s: string): number {
   return new TextEncoder().encode(s).length;
 }
 
-/** A named action from a pure step: assign its patch, emit its effects in order. */
-export function stepAction(fn: (ctx: SessionContext, event: SessionEvent) => Step) {
-  return enqueueActions<SessionContext, SessionEvent, undefined, SessionEvent, never, never, never, never, Effect>(
-    ({ context, event, enqueue }) => {
-      enqueueStep(enqueue, fn(context, event));
-    },
-  );
-}
+/** A named action from a pure step: its patch, then its effects in order (models/step.ts). */
+export const stepAction = actions.stepAction;
 
 /**
  * The holder's lock ends (released or expired; `report` records which): its messages go back, its parked
@@ -371,7 +368,7 @@ export const sessionMachine = setup({
   },
   actions: {
     /** §2.1: a new message joins the session's order. */
-    storeMessage: assign(({ context, event }) => {
+    storeMessage: patch(({ context, event }) => {
       assertEvent(event, 'session.enqueue');
       return { messages: [...context.messages, event.message] };
     }),
@@ -400,7 +397,7 @@ export const sessionMachine = setup({
         : { patch: {}, fx: [retryAcceptNext(c, e.from, e.reqId, e.mode)] };
     }),
     /** T2: the session is locked by the granted owner. */
-    recordHolder: assign(({ event }) => {
+    recordHolder: patch(({ event }) => {
       assertEvent(event, 'lock.granted');
       return {
         holder: { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode: event.mode },
@@ -522,7 +519,7 @@ export const sessionMachine = setup({
       return { patch: { parked: null }, fx };
     }),
     /** T11, T12: nobody holds the session any more. */
-    forgetHolder: assign({ holder: null }),
+    forgetHolder: patch(() => ({ holder: null })),
     /** T2: the first waiting named accept takes the released lock, within this step. */
     admitWaiting: stepAction((c) => {
       const [first, ...rest] = c.waiting;
@@ -559,7 +556,7 @@ export const sessionMachine = setup({
       };
     }),
     /** T10: the session fences with the renewed deadline. */
-    recordRenewal: assign(({ context, event }) => {
+    recordRenewal: patch(({ context, event }) => {
       assertEvent(event, 'lock.renewed');
       const mode = context.holder?.mode ?? 'peekLock';
       return { holder: { owner: event.owner, token: event.token, lockedUntilMs: event.lockedUntilMs, mode } };

@@ -1,8 +1,21 @@
 /**
- * How a machine applies the outcome of its pure handler: every machine's `apply` action computes
- * `(context, event) → (patch, effects)` in plain code and hands the result to XState here, as an
- * `assign` of the patch and one `emit` per effect, so XState still owns every state change and effect.
+ * How a named action hands XState what it decided: a context patch, effects to emit, events to raise.
+ *
+ * Every named action of the charts is one of these (or XState's own `emit` / `raise`). They are XState
+ * built-in actions — the same `resolve` / `execute` protocol `assign`, `emit`, `raise` and
+ * `enqueueActions` are made of — so XState still owns every state change and effect, and `provide`,
+ * inspection and `transition()` treat them like any other action. What they save: XState's `assign`
+ * rebuilds the whole snapshot (state value, tags) for each context change, and `enqueueActions` builds
+ * a fresh enqueue API and one action object per enqueued item on each call. A transition here runs two
+ * to six named actions, so that was the larger part of the cost of an event (`npm run bench`). An
+ * action never changes the active state nodes, so the new snapshot shares them (and the state value and
+ * tags derived from them) with the old one; only the context is new.
+ *
+ * Order is XState's: each action sees the context the previous ones left; effects are emitted after
+ * the macrostep, in action order, exactly as `emit` defers them; raised events join the internal queue
+ * as `raise` puts them there.
  */
+import type { EventObject, MachineContext } from 'xstate';
 import type { Effect } from './events.ts';
 
 export interface StepOutcome<C> {
@@ -10,12 +23,115 @@ export interface StepOutcome<C> {
   readonly fx: readonly Effect[];
 }
 
+/** What an action body may ask for, in order (the shape of `enqueueActions`' `enqueue`, minus the rest). */
 export interface Enqueue<C> {
   assign(patch: Partial<C>): void;
   emit(effect: Effect): void;
+  raise(event: EventObject): void;
 }
 
-export function enqueueStep<C>(enqueue: Enqueue<C>, out: StepOutcome<C>): void {
+export function enqueueStep<C>(enqueue: Pick<Enqueue<C>, 'assign' | 'emit'>, out: StepOutcome<C>): void {
   if (Object.keys(out.patch).length > 0) enqueue.assign(out.patch);
   for (const fx of out.fx) enqueue.emit(fx);
+}
+
+/** The action arguments these actions read: the context the previous actions left, and the event. */
+export interface StepArgs<C, E> {
+  readonly context: C;
+  readonly event: E;
+}
+
+/** XState's view of a built-in action (xstate 5: `resolve` makes the next snapshot, `execute` acts). */
+type Resolve = (
+  actorScope: ActorScopeLike,
+  snapshot: SnapshotLike,
+  args: { event: EventObject },
+  params: unknown,
+  action: unknown,
+  extra: { internalQueue: EventObject[] },
+) => [SnapshotLike, readonly Effect[] | undefined, undefined];
+interface ActorScopeLike {
+  defer(fn: () => void): void;
+  emit(event: Effect): void;
+}
+interface SnapshotLike {
+  readonly context: MachineContext;
+}
+
+/** The call signature XState's types expect of an action; built-ins are never called through it. */
+type ActionLike<C, E, P> = (args: StepArgs<C, E>, params: P) => void;
+
+function builtIn<C, E, P>(
+  type: string,
+  decide: (args: StepArgs<C, E>, params: P, raise: (event: EventObject) => void) => StepOutcome<C> | Partial<C>,
+  isPatch: boolean,
+): ActionLike<C, E, P> {
+  const action = function step(): void {
+    // Built-ins are resolved, not called (XState checks for `resolve`).
+  };
+  const resolve: Resolve = (_scope, snapshot, args, params, _action, extra) => {
+    const out = decide({ context: snapshot.context as C, event: args.event as E }, params as P, (event) =>
+      extra.internalQueue.push(event),
+    );
+    const patch = isPatch ? (out as Partial<C>) : (out as StepOutcome<C>).patch;
+    const fx = isPatch ? undefined : (out as StepOutcome<C>).fx;
+    let next = snapshot;
+    for (const _ in patch) {
+      // The state nodes (and the value and tags made of them) stay; the context is new.
+      next = { ...snapshot, context: { ...snapshot.context, ...patch } };
+      break;
+    }
+    return [next, fx !== undefined && fx.length > 0 ? fx : undefined, undefined];
+  };
+  // Effects are emitted after the macrostep, in order, as `emit` does; a patch alone has nothing to execute.
+  const execute = (scope: ActorScopeLike, fx: readonly Effect[] | undefined): void => {
+    if (fx === undefined) return;
+    scope.defer(() => {
+      for (const effect of fx) scope.emit(effect);
+    });
+  };
+  return Object.assign(action, isPatch ? { type, resolve } : { type, resolve, execute }) as unknown as ActionLike<
+    C,
+    E,
+    P
+  >;
+}
+
+/**
+ * A named action typed for one machine: `stepAction` applies a `StepOutcome` (patch and effects),
+ * `patch` a context patch (the cheap `assign(fn)`), `act` runs a body that calls `enqueue.assign`,
+ * `enqueue.emit` and `enqueue.raise` (the cheap `enqueueActions`).
+ */
+export function actionsFor<C extends MachineContext, E extends EventObject>() {
+  return {
+    stepAction<P = undefined>(fn: (context: C, event: E, params: P) => StepOutcome<C>): ActionLike<C, E, P> {
+      return builtIn<C, E, P>('sbsim.step', ({ context, event }, params) => fn(context, event, params), false);
+    },
+    patch<P = undefined>(fn: (args: StepArgs<C, E>, params: P) => Partial<C>): ActionLike<C, E, P> {
+      return builtIn<C, E, P>('sbsim.patch', fn, true);
+    },
+    act<P = undefined>(
+      body: (args: StepArgs<C, E> & { readonly enqueue: Enqueue<C> }, params: P) => void,
+    ): ActionLike<C, E, P> {
+      return builtIn<C, E, P>(
+        'sbsim.act',
+        ({ context, event }, params, raise) => {
+          let patch: Partial<C> | undefined;
+          const fx: Effect[] = [];
+          const enqueue: Enqueue<C> = {
+            assign: (p) => {
+              patch = patch === undefined ? { ...p } : Object.assign(patch, p);
+            },
+            emit: (effect) => {
+              fx.push(effect);
+            },
+            raise,
+          };
+          body({ context, event, enqueue }, params);
+          return { patch: patch ?? {}, fx };
+        },
+        false,
+      );
+    },
+  };
 }
