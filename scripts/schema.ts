@@ -1,7 +1,7 @@
 /**
- * Writes the JSON Schema files of the workload and replay formats (schema/*.schema.json) from the zod
- * schemas, formatted as the repository formats JSON. `npm run schema`; test/schema/json-schema.test.ts
- * fails when the committed files differ from what this writes.
+ * Writes the JSON Schema files of the workload, replay and check report formats (schema/*.schema.json)
+ * from the zod schemas, formatted as the repository formats JSON. `npm run schema`;
+ * test/schema/json-schema.test.ts fails when the committed files differ from what this writes.
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -202,8 +202,11 @@ function cutAtViolation(runner: Runner, input: Workload, picks: readonly number[
   return cut.violation?.property === whole.violation?.property ? cut : whole;
 }
 
-/** What kind of observation a note is: the note with its ids, numbers and times taken out. */
-function observationKind(note: string): string {
+/**
+ * What kind of observation a note is: the note with its ids, numbers and times taken out. Observations
+ * are counted by kind; a report keeps one example text of each, and `sbsim merge` regroups by it.
+ */
+export function observationKind(note: string): string {
   return note
     .replace(/consumer:\S+/g, 'C')
     .replace(/\b[\w-]+#\d+/g, 'M')
@@ -343,39 +346,56 @@ export function explore(options: CheckOptions): Exploration {
   };
 }
 
-/** The explorations' statistics as one: runs and counts summed, steps min/avg/max over all runs. */
-function merged(options: CheckOptions, explorations: readonly Exploration[]) {
-  const runs = explorations.reduce((n, e) => n + e.runs, 0);
+/** What is summed over explorations: an exploration's statistics, or a shard report's (merge-reports.ts). */
+export type Statistics = Pick<
+  Exploration,
+  'runs' | 'steps' | 'boundHits' | 'coverage' | 'transitions' | 'observations'
+>;
+
+/**
+ * Statistics as one: runs and counts summed, steps min/avg/max over all runs, transition counts
+ * summed, observations grouped by kind. The one merge of worker explorations (`--workers`) and of shard
+ * reports (`sbsim merge`).
+ */
+export function mergeStatistics(parts: readonly Statistics[]) {
+  const runs = parts.reduce((n, e) => n + e.runs, 0);
   const coverage = Object.fromEntries(Object.keys(SITUATIONS).map((k) => [k, 0])) as Record<Situation, number>;
   const observations = new Map<string, { text: string; count: number }>();
-  for (const e of explorations) {
+  for (const e of parts) {
     for (const k of Object.keys(coverage) as Situation[]) coverage[k] += e.coverage[k];
     for (const [kind, text, count] of e.observations) {
       const seen = observations.get(kind);
       observations.set(kind, { text: seen?.text ?? text, count: (seen?.count ?? 0) + count });
     }
   }
-  const ran = explorations.filter((e) => e.runs > 0);
-  const counted = explorations.filter((e) => e.transitions !== undefined);
+  const ran = parts.filter((e) => e.runs > 0);
+  const counted = parts.filter((e) => e.transitions !== undefined);
   const transitions =
     counted.length === 0
       ? undefined
       : coverageReport(counted.reduce((into, e) => mergeCounts(into, e.transitions ?? {}), new Map<string, number>()));
+  return {
+    runs,
+    steps: {
+      min: ran.length === 0 ? 0 : Math.min(...ran.map((e) => e.steps.min)),
+      avg: runs === 0 ? 0 : parts.reduce((n, e) => n + e.steps.sum, 0) / runs,
+      max: Math.max(0, ...parts.map((e) => e.steps.max)),
+    },
+    boundHits: parts.reduce((n, e) => n + e.boundHits, 0),
+    coverage,
+    ...(transitions ? { transitions } : {}),
+    observations: [...observations.values()].sort((a, b) => b.count - a.count),
+  };
+}
+
+/** The explorations as one report's fields: the search's identity around their merged statistics. */
+function merged(options: CheckOptions, explorations: readonly Exploration[]) {
   const strategy = options.strategy ?? 'list';
   return {
     seed: options.seed,
     strategy,
     ...(strategy === 'pct' || strategy === 'portfolio' ? { pctDepth: options.pctDepth ?? DEFAULT_PCT_DEPTH } : {}),
-    runs,
-    steps: {
-      min: ran.length === 0 ? 0 : Math.min(...ran.map((e) => e.steps.min)),
-      avg: runs === 0 ? 0 : explorations.reduce((n, e) => n + e.steps.sum, 0) / runs,
-      max: Math.max(0, ...explorations.map((e) => e.steps.max)),
-    },
-    boundHits: explorations.reduce((n, e) => n + e.boundHits, 0),
-    coverage,
-    ...(transitions ? { transitions } : {}),
-    observations: [...observations.values()].sort((a, b) => b.count - a.count),
+    ...mergeStatistics(explorations),
     properties: (options.properties ?? ALL_PROPERTIES).map((p) => p.id),
   };
 }

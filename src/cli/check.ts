@@ -26,6 +26,9 @@ import type { Strategy } from '../check/strategy.ts';
 import { STRATEGIES, isStrategy } from '../check/strategy.ts';
 import { DEFAULT_PCT_DEPTH } from '../sim/pct.ts';
 import { replayFileOf } from '../replay/format.ts';
+import { currentTool } from '../replay/tool.ts';
+import type { SearchIdentity } from '../check/report-format.ts';
+import { CHECK_REPORT_FORMAT, CHECK_REPORT_VERSION } from '../check/report-format.ts';
 import { NondeterminismError, defaultReplayFileName, writeReplayFile } from '../replay/write.ts';
 import { describeFact } from '../trace/text.ts';
 import { UsageError, parseArgs } from './args.ts';
@@ -195,6 +198,13 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
         : undefined,
   };
   const conclusion = {
+    search: {
+      seed,
+      runs: b.runs ?? null,
+      timeS: b.timeMs === undefined ? null : b.timeMs / 1000,
+      mutant: mutant?.id ?? null,
+      workload: workload?.name ?? null,
+    },
     json: flags.json === true,
     transitions: flags.transitions === true,
     timing: flags['no-timing'] !== true,
@@ -226,7 +236,7 @@ function harnessError(e: unknown, io: Io): number {
   return EXIT_HARNESS;
 }
 
-function strategyText(strategy: Strategy, pctDepth: number | undefined): string {
+export function strategyText(strategy: Strategy, pctDepth: number | undefined): string {
   return strategy === 'pct' || strategy === 'portfolio'
     ? `${strategy} (PCT depth ${pctDepth ?? DEFAULT_PCT_DEPTH})`
     : strategy;
@@ -236,6 +246,7 @@ function strategyText(strategy: Strategy, pctDepth: number | undefined): string 
 function conclude(
   searched: CheckReport,
   options: {
+    search: SearchIdentity;
     json: boolean;
     transitions: boolean;
     timing: boolean;
@@ -261,6 +272,10 @@ function conclude(
     io.out(
       JSON.stringify(
         {
+          format: CHECK_REPORT_FORMAT,
+          formatVersion: CHECK_REPORT_VERSION,
+          tool: currentTool(),
+          search: options.search,
           ...(jsonReport(report, options.timing) as object),
           ...(report.counterexample ? { replayFile: saved ?? null } : {}),
         },
@@ -357,6 +372,32 @@ export function renderReport(report: CheckReport, color: boolean, options: { all
   lines.push(`  strategy: ${strategyText(report.strategy, report.pctDepth)}`);
   if (report.workers) lines.push(`  workers: ${report.workers.count}, seeds ${report.workers.seeds.join(', ')}`);
   if (report.shard) lines.push(`  shard: ${report.shard.index}/${report.shard.count}`);
+  lines.push(...renderSearched(report, c, options));
+  const cx = report.counterexample;
+  if (!cx) {
+    lines.push(c.green(`All ${report.properties.length} properties hold over ${count(report.runs, 'run')}.`));
+    return lines.join('\n');
+  }
+  lines.push(...renderCounterexample(cx, cx.fastCheck.seed, c));
+  return lines.join('\n');
+}
+
+/** What a search saw, in a report of one search or of many merged (`sbsim merge`). */
+export type Searched = Pick<
+  CheckReport,
+  'runs' | 'steps' | 'boundHits' | 'properties' | 'coverage' | 'transitions' | 'observations'
+>;
+
+/**
+ * The body of a summary, after its first lines: steps per run, the step bound, the properties, the
+ * situations reached, the transitions taken and the observations.
+ */
+export function renderSearched(
+  report: Searched,
+  c: InstanceType<typeof Chalk>,
+  options: { allTransitions?: boolean } = {},
+): string[] {
+  const lines: string[] = [];
   lines.push(`  steps per run: ${report.steps.min} min, ${report.steps.avg.toFixed(1)} avg, ${report.steps.max} max`);
   const bound = `  hit the step bound: ${count(report.boundHits, 'run')} (${pct(report.boundHits, report.runs)})`;
   lines.push(
@@ -376,13 +417,7 @@ export function renderReport(report: CheckReport, color: boolean, options: { all
     for (const o of report.observations.slice(0, 6))
       lines.push(`  • ${o.text}${o.count > 1 ? ` (${count(o.count, 'run')})` : ''}`);
   }
-  const cx = report.counterexample;
-  if (!cx) {
-    lines.push(c.green(`All ${report.properties.length} properties hold over ${count(report.runs, 'run')}.`));
-    return lines.join('\n');
-  }
-  lines.push(...renderCounterexample(cx, cx.fastCheck.seed, c));
-  return lines.join('\n');
+  return lines;
 }
 
 /**

@@ -23,6 +23,9 @@ Usage:
                   | pct (actor priorities with D-1 change points, default D 3) | portfolio (a mix)
                 --workers N: N searches in parallel, seeds seed..seed+N-1, --runs split between them
                 --shard I/N: part I of N of one search (seed + I-1, ceil(runs/N) runs), for CI machines
+  sbsim merge   FILE... [--json [--no-timing]] [--transitions]
+                the --json reports of the shards of one search as one verdict, coverage and list of
+                replay files (1 a shard found a violation, 2 a report unreadable, of another search or missing)
   sbsim replay  FILE [--format text|json|mermaid|html] [--out FILE]
                 re-run a replay file and explain it (1 reproduced, 0 now runs clean, 2 bad file or model changed)
   sbsim mutants [--time S] [--json]     run the search against every mutant of the zoo
@@ -53,6 +56,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         return EXIT_OK;
       case 'check':
         return await (await import('./check.ts')).checkCommand(rest, io);
+      case 'merge':
+        return (await import('./merge.ts')).mergeCommand(rest, io);
       case 'mutants':
         return (await import('./mutants.ts')).mutantsCommand(rest, io);
       case 'run':

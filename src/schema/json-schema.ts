@@ -4,9 +4,11 @@
  * keeps the committed files equal to these.
  *
  * The workload file's schema describes what may be written (`io: 'input'`: a field with a default may be
- * left out); the replay file's requires every field, as a replay file carries them all.
+ * left out); the replay file's requires every field, as a replay file carries them all. The check
+ * report's is what `sbsim check --json` prints and `sbsim merge` reads.
  */
 import { z } from 'zod';
+import { CHECK_REPORT_FILE } from './check-report.ts';
 import { REPLAY_FILE } from './replay.ts';
 import { WORKLOAD_FILE } from './workload.ts';
 
@@ -22,6 +24,12 @@ export const SCHEMA_FILES = {
       title: 'sbsim replay file',
       description:
         'A failing schedule found by sbsim check, replayed by sbsim replay FILE (format version 2). Written by sbsim, never by hand.',
+    }),
+  'schema/check-report.schema.json': () =>
+    document(CHECK_REPORT_FILE, {
+      title: 'sbsim check report',
+      description:
+        'The report sbsim check --json prints (format version 1); sbsim merge combines the reports of the shards of one search (--shard I/N). Written by sbsim, never by hand.',
     }),
 } as const;
 
