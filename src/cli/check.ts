@@ -150,11 +150,12 @@ function workersOf(flags: CheckFlags): number {
   return n;
 }
 
-/** More workers than cores runs, but each search gets a share of a core: said, not refused. */
-function warnOversubscribed(workers: number, io: Io, cores = availableParallelism()): void {
+/** More workers than cores still runs, each search on a share of a core: said on stderr, not refused. */
+function warnOversubscribed(workers: number, io: Io): void {
+  const cores = availableParallelism();
   if (workers > cores)
     io.err(
-      `sbsim check: warning: --workers ${workers} is more than the ${count(cores, 'core')} here; the searches will share them`,
+      `sbsim check: warning: ${count(workers, 'worker')} but ${count(cores, 'core')} here (os.availableParallelism()); the searches will share them`,
     );
 }
 
@@ -208,7 +209,7 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
   const workers = workersOf(flags);
   const shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
   const plan = planSearch(seed, b, workers, shard);
-  warnOversubscribed(workers, io);
+  warnOversubscribed(plan.seeds.length, io);
   if (!flags.json) {
     const what = workload ? `workload ${workload.name}` : 'generated workloads';
     const runs = plan.runs?.reduce((a, n) => a + n, 0);

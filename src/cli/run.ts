@@ -19,7 +19,7 @@ import { renderMermaid } from '../trace/mermaid.ts';
 import { renderSwimlane } from '../trace/swimlane.ts';
 import { renderTrace } from '../trace/text.ts';
 import type { RenderText } from '../trace/timeline.ts';
-import { visible } from '../trace/visible.ts';
+import { visible, visibleJson } from '../trace/visible.ts';
 import { runWorkload } from '../world/run.ts';
 import type { WorkloadRun } from '../world/run.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
@@ -118,19 +118,22 @@ function render(result: WorkloadRun, options: RenderOptions): (color: boolean) =
   const { seed, violations } = options;
   switch (options.format) {
     case 'json':
+      // JSON.stringify leaves C1 controls and the bidi overrides raw; escaped, the JSON means the same.
       return () =>
-        JSON.stringify(
-          {
-            seed,
-            steps: result.steps,
-            hitBound: result.hitBound,
-            violations,
-            decisions: result.decisions,
-            trace: result.trace,
-            final: result.final,
-          },
-          null,
-          2,
+        visibleJson(
+          JSON.stringify(
+            {
+              seed,
+              steps: result.steps,
+              hitBound: result.hitBound,
+              violations,
+              decisions: result.decisions,
+              trace: result.trace,
+              final: result.final,
+            },
+            null,
+            2,
+          ),
         );
     case 'mermaid':
       return () => renderMermaid(result.trace, pictureText(result, seed, violations));
@@ -149,7 +152,7 @@ function render(result: WorkloadRun, options: RenderOptions): (color: boolean) =
           '',
           summaryLine(result, seed),
           'final state:',
-          JSON.stringify(result.final, null, 2),
+          visibleJson(JSON.stringify(result.final, null, 2)),
           '',
           ...verdicts(violations, result, color),
         ].join('\n');

@@ -14,6 +14,18 @@ export function visible(text: string): string {
   return text.replace(INVISIBLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * JSON text made safe for a terminal: JSON.stringify escapes C0 controls in strings but leaves C1
+ * controls and the bidi overrides raw; they are escaped here (still valid JSON, the same value), and the
+ * line breaks of pretty-printing are kept.
+ */
+export function visibleJson(json: string): string {
+  return json
+    .split('\n')
+    .map((line) => visible(line))
+    .join('\n');
+}
+
 /** The same value with every string in it made visible (objects and arrays copied only where they change). */
 export function visibleDeep<T>(value: T): T {
   if (typeof value === 'string') return visible(value) as T;
