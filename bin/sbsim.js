@@ -8,13 +8,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// A closed pipe (`sbsim run | head`) is not an error worth a stack trace.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (e) => {
-    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
-  });
-}
+// Output that cannot be written (a closed pipe, a full disk) is handled by the command itself
+// (src/cli/io.ts): one line and exit 2, never a stack trace.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const compiled = join(root, 'dist', 'src', 'cli', 'main.js');

@@ -14,7 +14,25 @@ import { mutantById } from '../models/mutants/index.ts';
 import { explore } from '../src/check/check.ts';
 import type { Strategy } from '../src/check/strategy.ts';
 import { isStrategy } from '../src/check/strategy.ts';
-import { parseArgs } from '../src/cli/args.ts';
+import type { Command, FlagTable, Parsed } from '../src/cli/args.ts';
+import { HelpRequest, UsageError, command, parseCommand } from '../src/cli/args.ts';
+
+/** The script's flags, or its usage (exit 0) or one line of what is wrong (exit 2). */
+function parseOrExit<F extends FlagTable>(spec: Command<F>, argv: readonly string[]): Parsed<F> {
+  try {
+    return parseCommand(spec, argv);
+  } catch (e) {
+    if (e instanceof HelpRequest) {
+      process.stdout.write(`${e.text}\n`);
+      process.exit(0);
+    }
+    if (e instanceof UsageError) {
+      process.stderr.write(`${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+}
 import { loadWorkload } from '../src/cli/workloads.ts';
 
 interface Row {
@@ -25,19 +43,22 @@ interface Row {
   readonly ms: readonly number[];
 }
 
-const { flags } = parseArgs(
+const { flags } = parseOrExit(
+  command({
+    name: 'scripts/strategies',
+    summary: 'runs to the first failure of each mutant under each scheduling strategy',
+    flags: {
+      mutants: { type: 'string', value: 'IDS', help: 'mutants to hunt (default M02,M09,M10,M14)' },
+      strategies: { type: 'string', value: 'S,S', help: 'strategies to compare (default list,random,pct)' },
+      seeds: { type: 'int', value: 'N', help: 'seeds per mutant and strategy (default 10)' },
+      'first-seed': { type: 'int', value: 'N', help: 'the first seed (default 1)' },
+      cap: { type: 'int', value: 'N', help: 'give up after N runs (default 3000)' },
+      'pct-depth': { type: 'int', value: 'D', help: 'PCT depth (default 3)' },
+      workload: { type: 'string', value: 'NAME|FILE', help: 'a fixed workload (default: generated)' },
+      json: { type: 'boolean', help: 'print JSON' },
+    },
+  }),
   process.argv.slice(2),
-  {
-    mutants: 'string',
-    strategies: 'string',
-    seeds: 'int',
-    'first-seed': 'int',
-    cap: 'int',
-    'pct-depth': 'int',
-    workload: 'string',
-    json: 'boolean',
-  },
-  'scripts/strategies',
 );
 const mutants = String(flags.mutants ?? 'M02,M09,M10,M14').split(',');
 const strategies = String(flags.strategies ?? 'list,random,pct').split(',');

@@ -7,11 +7,18 @@
  */
 import type { BenchReport, Throughput } from '../bench/bench.ts';
 import { runBench } from '../bench/bench.ts';
-import { parseArgs, UsageError } from './args.ts';
+import { command, parseCommand, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 
+export const BENCH = command({
+  name: 'bench',
+  summary: `executions and steps per second on the standard workload, the harness's overhead over raw
+XState, and a calibration to read them against (about half a minute)`,
+  flags: { json: { type: 'boolean', help: 'print the figures as JSON' } },
+});
+
 export async function benchCommand(argv: readonly string[], io: Io): Promise<number> {
-  const { flags, positionals } = parseArgs(argv, { json: 'boolean' }, 'bench');
+  const { flags, positionals } = parseCommand(BENCH, argv);
   if (positionals.length > 0) throw new UsageError(`sbsim bench: unexpected argument "${positionals[0]}"`);
   const json = flags.json === true;
   const report = runBench(json ? {} : { onProgress: (what) => io.err(`sbsim bench: ${what}…`) });

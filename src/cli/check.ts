@@ -11,8 +11,7 @@
  * threads and merges them (check/parallel.ts), `--shard I/N` runs part I of a search split over N
  * machines. With workers the command returns a promise, and reports harness errors itself (exit 3).
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
 import { Chalk } from 'chalk';
 import { mutantById, MUTANTS } from '../../models/mutants/index.ts';
 import type { Mutant } from '../../models/mutants/index.ts';
@@ -31,47 +30,81 @@ import type { SearchIdentity } from '../check/report-format.ts';
 import { CHECK_REPORT_FORMAT, CHECK_REPORT_VERSION } from '../check/report-format.ts';
 import { NondeterminismError, defaultReplayFileName, writeReplayFile } from '../replay/write.ts';
 import { describeFact } from '../trace/text.ts';
-import { UsageError, parseArgs } from './args.ts';
+import type { FlagValues } from './args.ts';
+import { UsageError, command, parseCommand } from './args.ts';
 import type { Io } from './io.ts';
-import { EXIT_HARNESS, EXIT_OK, EXIT_VIOLATION } from './io.ts';
+import { EXIT_HARNESS, EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
+import { FORCE_FLAG, OUT_FLAG, outTarget } from './output.ts';
+import type { OutTarget } from './output.ts';
+import { fsReason, isFsError } from './fs-errors.ts';
 import { shellQuote } from './quote.ts';
+import { SEED_FLAG, chooseSeed } from './seed.ts';
 import { loadWorkload } from './workloads.ts';
+import { WORKLOADS } from '../workloads/standard.ts';
+import { visible } from '../trace/visible.ts';
 import { ReplayFileError } from '../replay/errors.ts';
 import { ActorFailure } from '../world/world.ts';
 import { count } from '../words.ts';
 
-const CHECK_FLAGS = {
-  seed: 'int',
-  runs: 'int',
-  time: 'number',
-  workload: 'string',
-  mutant: 'string',
-  json: 'boolean',
-  'no-timing': 'boolean',
-  'shrink-time': 'number',
-  out: 'string',
-  strategy: 'string',
-  'pct-depth': 'int',
-  workers: 'int',
-  shard: 'string',
-  transitions: 'boolean',
-} as const;
-
 const MAX_PCT_DEPTH = 50;
 
-/** The seed: --seed, else SBSIM_SEED, else a fresh one (always printed, so any run can be repeated). */
-export function chooseSeed(flag: unknown): number {
-  if (typeof flag === 'number') return flag;
-  const env = process.env.SBSIM_SEED;
-  if (env !== undefined && env !== '') {
-    const n = Number(env);
-    if (!Number.isInteger(n)) throw new UsageError(`sbsim: SBSIM_SEED must be a whole number, not "${env}"`);
-    return n;
-  }
-  return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
-}
+/** `sbsim check`'s flags: its parser and its `--help`. */
+export const CHECK = command({
+  name: 'check',
+  summary: `property search over generated (or the given) workloads and schedules; a violation is shrunk,
+verified by two replays and saved as a replay file; the summary shows the situations reached and the
+machine transitions taken`,
+  flags: {
+    seed: SEED_FLAG,
+    runs: { type: 'int', value: 'N', help: 'run N schedules, deterministically (not with --time)' },
+    time: { type: 'number', value: 'S', help: 'search for S seconds (default 20)' },
+    workload: {
+      type: 'string',
+      value: 'NAME|FILE',
+      help: `check one fixed workload (${Object.keys(WORKLOADS).join(', ')}) or a workload file; only schedules vary`,
+    },
+    mutant: { type: 'string', value: 'ID', help: 'check a deliberately wrong model of the zoo (M01...)' },
+    strategy: {
+      type: 'string',
+      value: 'S',
+      help: `how runs are scheduled: ${STRATEGIES.join(', ')} (default list)`,
+    },
+    'pct-depth': {
+      type: 'int',
+      value: 'D',
+      help: `PCT's bug depth, 1..${MAX_PCT_DEPTH}: D-1 priority change points (default ${DEFAULT_PCT_DEPTH})`,
+    },
+    workers: {
+      type: 'int',
+      value: 'N',
+      help: `N searches in parallel, seeds seed..seed+N-1, runs split between them (1..${MAX_WORKERS})`,
+    },
+    shard: { type: 'string', value: 'I/N', help: 'part I of N of one search (seed + I-1, ceil(runs/N) runs), for CI' },
+    'shrink-time': { type: 'number', value: 'S', help: 'the shrinking budget in seconds (default 15)' },
+    out: {
+      ...OUT_FLAG,
+      help: 'write the replay file of a violation to FILE (default sbsim-failure-<property>-<seed>.json)',
+    },
+    force: {
+      ...FORCE_FLAG,
+      help: 'with --out: replace FILE if it exists (a default name is never replaced: -2, -3... is used)',
+    },
+    json: { type: 'boolean', help: 'print the report as JSON' },
+    'no-timing': { type: 'boolean', help: 'with --json: leave out the wall-clock fields (ms, exploreMs)' },
+    transitions: { type: 'boolean', help: 'list every machine transition never taken, and why some cannot be' },
+  },
+  notes: [
+    'Strategies: list (fast-check decision lists, shrinkable) | random (seeded random walks)',
+    '  | pct (actor priorities with D-1 change points) | portfolio (a mix of them).',
+    'The seed is --seed, else SBSIM_SEED, else fresh; it is always printed, so any search can be repeated.',
+    'Exit codes: 0 all properties hold, 1 a violation, 2 bad usage or input (also: no run finished',
+    'within --time), 3 harness error.',
+  ],
+});
 
-function budget(flags: Record<string, unknown>, defaultTimeS: number): { runs?: number; timeMs?: number } {
+type CheckFlags = FlagValues<(typeof CHECK)['flags']>;
+
+function budget(flags: CheckFlags, defaultTimeS: number): { runs?: number; timeMs?: number } {
   if (flags.runs !== undefined && flags.time !== undefined)
     throw new UsageError('sbsim: give --runs or --time, not both');
   if (typeof flags.runs === 'number') {
@@ -83,7 +116,7 @@ function budget(flags: Record<string, unknown>, defaultTimeS: number): { runs?: 
   return { timeMs: time * 1000 };
 }
 
-function strategyOf(flags: Record<string, unknown>): { strategy: Strategy; pctDepth?: number } {
+function strategyOf(flags: CheckFlags): { strategy: Strategy; pctDepth?: number } {
   const strategy = flags.strategy ?? 'list';
   if (!isStrategy(strategy))
     throw new UsageError(`sbsim check: no strategy "${String(strategy)}" (known: ${STRATEGIES.join(', ')})`);
@@ -114,11 +147,19 @@ export function parseShard(text: string): Shard {
   return { index, count };
 }
 
-function workersOf(flags: Record<string, unknown>): number {
+function workersOf(flags: CheckFlags): number {
   const n = flags.workers ?? 1;
-  if (typeof n !== 'number' || n < 1 || n > MAX_WORKERS)
-    throw new UsageError(`sbsim check: --workers must be between 1 and ${MAX_WORKERS}`);
+  if (n < 1 || n > MAX_WORKERS) throw new UsageError(`sbsim check: --workers must be between 1 and ${MAX_WORKERS}`);
   return n;
+}
+
+/** More workers than cores still runs, each search on a share of a core: said on stderr, not refused. */
+function warnOversubscribed(workers: number, io: Io): void {
+  const cores = availableParallelism();
+  if (workers > cores)
+    io.err(
+      `sbsim check: warning: ${count(workers, 'worker')} but ${count(cores, 'core')} here (os.availableParallelism()); the searches will share them`,
+    );
 }
 
 /** One search, split: what each worker of this shard runs. */
@@ -151,9 +192,9 @@ export function planSearch(seed: number, budget: { runs?: number }, workers: num
 }
 
 export function checkCommand(argv: readonly string[], io: Io): number | Promise<number> {
-  const { flags, positionals } = parseArgs(argv, CHECK_FLAGS, 'check');
+  const { flags, positionals } = parseCommand(CHECK, argv);
   if (positionals.length > 0) throw new UsageError(`sbsim check: unexpected argument "${positionals[0]}"`);
-  const seed = chooseSeed(flags.seed);
+  const seed = chooseSeed(flags.seed, 'check');
   let mutant: Mutant | undefined;
   if (typeof flags.mutant === 'string') {
     mutant = mutantById(flags.mutant);
@@ -162,13 +203,16 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
   }
   const workload = typeof flags.workload === 'string' ? loadWorkload(flags.workload) : undefined;
   const b = budget(flags, 20);
-  const shrinkTimeMs = typeof flags['shrink-time'] === 'number' ? flags['shrink-time'] * 1000 : undefined;
-  const out = typeof flags.out === 'string' ? flags.out : undefined;
-  if (out !== undefined) checkOutDir(out);
+  const shrinkTime = flags['shrink-time'];
+  if (shrinkTime !== undefined && shrinkTime < 0)
+    throw new UsageError('sbsim check: --shrink-time must be 0 or more seconds');
+  const shrinkTimeMs = shrinkTime === undefined ? undefined : shrinkTime * 1000;
+  const out = outTarget('check', flags);
   const how = strategyOf(flags);
   const workers = workersOf(flags);
   const shard = typeof flags.shard === 'string' ? parseShard(flags.shard) : undefined;
   const plan = planSearch(seed, b, workers, shard);
+  warnOversubscribed(plan.seeds.length, io);
   if (!flags.json) {
     const what = workload ? `workload ${workload.name}` : 'generated workloads';
     const runs = plan.runs?.reduce((a, n) => a + n, 0);
@@ -197,7 +241,7 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
         ? (p) => io.progress(`  ${count(p.runs, 'run')}, ${(p.elapsedMs / 1000).toFixed(0)} s`)
         : undefined,
   };
-  const conclusion = {
+  const conclusion: Conclusion = {
     search: {
       seed,
       runs: b.runs ?? null,
@@ -242,31 +286,41 @@ export function strategyText(strategy: Strategy, pctDepth: number | undefined): 
     : strategy;
 }
 
-/** Print the report, save the replay file of a violation; the exit code. */
-function conclude(
-  searched: CheckReport,
-  options: {
-    search: SearchIdentity;
-    json: boolean;
-    transitions: boolean;
-    timing: boolean;
-    mutant: string | null;
-    out: string | undefined;
-    shard: Shard | undefined;
-  },
-  io: Io,
-): number {
+interface Conclusion {
+  readonly search: SearchIdentity;
+  readonly json: boolean;
+  readonly transitions: boolean;
+  readonly timing: boolean;
+  readonly mutant: string | null;
+  readonly out: OutTarget | undefined;
+  readonly shard: Shard | undefined;
+}
+
+/**
+ * Print the report, save the replay file of a violation; the exit code. A search in which no run
+ * finished (a --time too short for even one) checked nothing: that is said, and it is exit 2, never a pass.
+ */
+function conclude(searched: CheckReport, options: Conclusion, io: Io): number {
   const report: CheckReport = options.shard
     ? { ...searched, shard: { index: options.shard.index, count: options.shard.count } }
     : searched;
   const flags = { json: options.json };
   const { mutant, out } = options;
   io.progress('');
+  if (report.runs === 0 && !report.counterexample) {
+    io.err(
+      `sbsim check: no run finished within the time budget (seed ${report.seed}): nothing was checked; give a longer --time, or --runs N`,
+    );
+    return EXIT_USAGE;
+  }
+  let unsaved = false;
   // The replay file names the seed of the search that found the violation (a worker's, under --workers).
-  const save = () =>
-    report.counterexample
-      ? saveReplay(report.counterexample, { seed: report.counterexample.fastCheck.seed, mutant, out }, io)
-      : undefined;
+  const save = () => {
+    if (!report.counterexample) return undefined;
+    const saved = saveReplay(report.counterexample, { seed: report.counterexample.fastCheck.seed, mutant, out }, io);
+    if (saved === null) unsaved = true;
+    return saved ?? undefined;
+  };
   if (flags.json) {
     const saved = save();
     io.out(
@@ -288,46 +342,44 @@ function conclude(
     const saved = save();
     if (saved !== undefined) io.out(`Replay file: ${saved}\n  sbsim replay ${shellQuote(saved)}`);
   }
+  // The violation was found but its replay file could not be written: the output asked for is missing,
+  // so not exit 1 (which promises the file), but 2, as for any output that cannot be written.
+  if (unsaved) return EXIT_USAGE;
   return report.passed ? EXIT_OK : EXIT_VIOLATION;
 }
 
-/** `--out` must name a file in an existing directory: checked before the search, not after it. */
-function checkOutDir(out: string): void {
-  const dir = dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UsageError(`sbsim check: cannot write ${out}: no directory ${dir}`);
-  if (existsSync(out) && statSync(out).isDirectory())
-    throw new UsageError(`sbsim check: --out ${out} is a directory; give a file name`);
-}
-
 /**
- * Write the counterexample's replay file; the path written, or undefined when it could not be written
- * (said on stderr: the violation still stands and the exit code is still 1).
+ * Write the counterexample's replay file; the path written, undefined when the counterexample cannot be
+ * a replay file, or null when the file could not be written (each said on stderr).
+ *
+ * An explicit `--out` was checked before the search: it is new, or `--force` replaces it. If it appeared
+ * during the search it is still not replaced: the next free `-2`, `-3`… name is used, as for the default
+ * name, so the finding is not lost.
  */
 function saveReplay(
   cx: Counterexample,
-  options: { seed: number; mutant: string | null; out: string | undefined },
+  options: { seed: number; mutant: string | null; out: OutTarget | undefined },
   io: Io,
-): string | undefined {
+): string | undefined | null {
   const file = replayFileOf(cx, { seed: options.seed, mutant: options.mutant });
-  const wanted = options.out ?? defaultReplayFileName(file);
+  const wanted = options.out?.path ?? defaultReplayFileName(file);
   try {
-    const written = writeReplayFile(wanted, file, { unique: true });
+    const written = writeReplayFile(wanted, file, options.out?.force ? { overwrite: true } : { unique: true });
     if (written !== wanted) io.err(`sbsim check: ${wanted} already exists; wrote ${written} instead`);
     return written;
   } catch (e) {
     // The harness's own nondeterminism is not a finding about the model: exit 3, nothing written.
     if (e instanceof NondeterminismError) throw e;
-    if (e instanceof ReplayFileError)
+    if (e instanceof ReplayFileError) {
       io.err(`sbsim check: the counterexample cannot be saved as a replay file: ${e.message}`);
-    else if (isFsError(e)) io.err(`sbsim check: could not write the replay file ${wanted}: ${e.message}`);
-    else throw e;
-    return undefined;
+      return undefined;
+    }
+    if (isFsError(e)) {
+      io.err(`sbsim check: could not write the replay file ${wanted}: ${fsReason(e)}`);
+      return null;
+    }
+    throw e;
   }
-}
-
-function isFsError(e: unknown): e is NodeJS.ErrnoException {
-  return e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string';
 }
 
 /**
@@ -465,7 +517,7 @@ function renderTransitions(t: TransitionCoverageReport, c: InstanceType<typeof C
 function renderCounterexample(cx: Counterexample, seed: number, c: InstanceType<typeof Chalk>): string[] {
   const lines: string[] = [];
   lines.push(c.red.bold(`Violation of ${cx.violation.property}`));
-  lines.push(`  ${cx.violation.message}`);
+  lines.push(`  ${visible(cx.violation.message)}`);
   lines.push(
     `  shrunk from ${count(cx.original.steps, 'step')} (${count(cx.original.decisions, 'decision')}), ${count(cx.original.messages, 'message')}, ${count(cx.original.consumers, 'consumer')} to ${count(cx.shrunk.steps, 'step')} (${count(cx.shrunk.decisions, 'decision')}, ${cx.shrunk.deviations} off the default), ${count(cx.shrunk.messages, 'message')}, ${count(cx.shrunk.consumers, 'consumer')}`,
   );

@@ -5,47 +5,62 @@
  * another; JSON: an array).
  *
  * The format defaults to the `--out` file's extension (.html, .mmd, .json), else text. `--out` writes a
- * new file, never over an existing one (checked first, then written atomically).
+ * new file, an existing one only with `--force` (checked first, then written atomically: output.ts).
  */
-import { existsSync, statSync } from 'node:fs';
-import { dirname, extname } from 'node:path';
+import { extname } from 'node:path';
 import type { MachineDescription } from '../machines/describe.ts';
 import { renderMachinesHtml } from '../machines/html.ts';
 import { renderMachinesMermaid } from '../machines/mermaid.ts';
 import { MACHINE_NAMES, describeAll, describeNamed, isMachineName } from '../machines/registry.ts';
 import { renderMachinesText } from '../machines/text.ts';
-import { ReplayExistsError, atomicWrite } from '../replay/write.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { UsageError, command, parseCommand } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
+import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut } from './output.ts';
 
 export const MACHINE_FORMATS = ['text', 'mermaid', 'json', 'html'] as const;
 export type MachineFormat = (typeof MACHINE_FORMATS)[number];
 
-const USAGE = `sbsim machines [${MACHINE_NAMES.join('|')}] [--format ${MACHINE_FORMATS.join('|')}] [--out FILE]`;
+export const MACHINES = command({
+  name: 'machines',
+  args: `[${MACHINE_NAMES.join('|')}]`,
+  summary: `the statecharts, drawn from their XState definitions: states, regions, events, guards, actions
+(without a name, all of them)`,
+  flags: {
+    format: {
+      type: 'string',
+      value: MACHINE_FORMATS.join('|'),
+      help: "a tree, Mermaid, the description as JSON or an HTML page (default: --out's extension, else text)",
+    },
+    overview: {
+      type: 'boolean',
+      help: 'with --format mermaid: the shape only, one edge per pair of states, labelled with events',
+    },
+    out: OUT_FLAG,
+    force: FORCE_FLAG,
+  },
+});
+
+const USAGE = `sbsim machines [${MACHINE_NAMES.join('|')}] [--format ${MACHINE_FORMATS.join('|')}] [--out FILE [--force]]`;
 
 export function machinesCommand(argv: readonly string[], io: Io): number {
   try {
     return machines(argv, io);
   } catch (e) {
     if (e instanceof UsageError) io.err(e.message);
-    else if (e instanceof ReplayExistsError) io.err(`sbsim machines: ${e.message}`);
-    else if (e instanceof Error && typeof (e as NodeJS.ErrnoException).code === 'string')
-      io.err(`sbsim machines: could not write the output: ${e.message}`);
     else throw e;
     return EXIT_USAGE;
   }
 }
 
 function machines(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { format: 'string', out: 'string', overview: 'boolean' }, 'machines');
+  const { flags, positionals } = parseCommand(MACHINES, argv);
   if (positionals.length > 1) throw new UsageError(`sbsim machines: one machine at a time, or none for all (${USAGE})`);
   const name = positionals[0];
   if (name !== undefined && !isMachineName(name))
     throw new UsageError(`sbsim machines: unknown machine "${name}" (known: ${MACHINE_NAMES.join(', ')})`);
-  const out = typeof flags.out === 'string' ? flags.out : undefined;
-  const format = formatOf(typeof flags.format === 'string' ? flags.format : undefined, out);
-  if (out !== undefined) checkOut(out);
+  const format = formatOf(flags.format, flags.out);
+  const out = outTarget('machines', flags);
   const descriptions = name === undefined ? describeAll() : [describeNamed(name)];
   if (flags.overview === true && format !== 'mermaid')
     throw new UsageError('sbsim machines: --overview draws Mermaid only (--format mermaid)');
@@ -58,8 +73,8 @@ function machines(argv: readonly string[], io: Io): number {
     io.out(text);
     return EXIT_OK;
   }
-  atomicWrite(out, text.endsWith('\n') ? text : `${text}\n`, false);
-  io.err(`sbsim machines: wrote the ${format} chart${name === undefined ? 's' : ` of ${name}`} to ${out}`);
+  writeOut('machines', out, text);
+  io.err(`sbsim machines: wrote the ${format} chart${name === undefined ? 's' : ` of ${name}`} to ${out.path}`);
   return EXIT_OK;
 }
 
@@ -92,13 +107,4 @@ function formatOf(flag: string | undefined, out: string | undefined): MachineFor
   if (ext === '.mmd' || ext === '.mermaid') return 'mermaid';
   if (ext === '.json') return 'json';
   return 'text';
-}
-
-/** `--out` must be a new file in an existing directory: checked before anything is rendered. */
-function checkOut(out: string): void {
-  if (existsSync(out))
-    throw new UsageError(`sbsim machines: ${out} already exists; not overwriting it (choose another --out)`);
-  const dir = dirname(out);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UsageError(`sbsim machines: cannot write ${out}: no directory ${dir}`);
 }

@@ -1,8 +1,10 @@
 /**
  * The `sbsim` command. Exit codes: 0 all properties hold / the schedule ran clean; 1 a violation was
- * found or reproduced; 2 bad usage or bad input; 3 a harness error (a bug in sbsim itself).
+ * found or reproduced; 2 bad usage, bad input, or output that cannot be written; 3 a harness error (a
+ * bug in sbsim itself). `sbsim COMMAND --help` (or `sbsim help COMMAND`) prints the command's usage,
+ * made from its flag table (args.ts).
  */
-import { UsageError } from './args.ts';
+import { HelpRequest, UsageError } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_HARNESS, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
@@ -13,8 +15,8 @@ const HELP = `sbsim — deterministic simulator and property checker for Azure S
 
 Usage:
   sbsim check   [--seed N] [--runs N | --time S] [--workload NAME|FILE] [--mutant ID] [--strategy S]
-                [--pct-depth D] [--out FILE] [--json [--no-timing]] [--workers N] [--shard I/N] [--shrink-time S]
-                [--transitions]
+                [--pct-depth D] [--out FILE [--force]] [--json [--no-timing]] [--workers N] [--shard I/N]
+                [--shrink-time S] [--transitions]
                 property search over generated (or the given) workloads and schedules; a violation
                 is shrunk and saved as a replay file (--out, else sbsim-failure-<property>-<seed>.json);
                 reports the situations reached and the machine transitions taken (--transitions: list
@@ -26,21 +28,25 @@ Usage:
   sbsim merge   FILE... [--json [--no-timing]] [--transitions]
                 the --json reports of the shards of one search as one verdict, coverage and list of
                 replay files (1 a shard found a violation, 2 a report unreadable, of another search or missing)
-  sbsim replay  FILE [--format text|json|mermaid|html] [--out FILE]
+  sbsim replay  FILE [--format text|json|mermaid|html] [--out FILE [--force]]
                 re-run a replay file and explain it (1 reproduced, 0 now runs clean, 2 bad file or model changed)
-  sbsim mutants [--time S] [--json]     run the search against every mutant of the zoo
-  sbsim run     [--workload NAME|FILE] [--seed N] [--json] [--brief]
-                run one workload under one seed, print its trace and final state
-  sbsim teach   [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE]
+  sbsim mutants [--time S | --runs N] [--seed N] [--only IDS] [--json]
+                run the search against every mutant of the zoo
+  sbsim run     [--workload NAME|FILE] [--seed N] [--format text|json|mermaid|html] [--out FILE [--force]]
+                [--json] [--brief]
+                run one workload under one seed: its picture, trace, final state and every property's
+                verdict (1 when one is violated)
+  sbsim teach   [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE [--force]]
                 narrated scenarios with timeline pictures, one per session rule
-  sbsim machines [NAME] [--format text|mermaid|json|html] [--out FILE]
+  sbsim machines [NAME] [--format text|mermaid|json|html] [--overview] [--out FILE [--force]]
                 the statecharts, drawn from their XState definitions: session, lock, entity,
                 consumer, topic (default: all)
   sbsim bench   [--json]                executions and steps per second
-  sbsim help                            this text
+  sbsim help [COMMAND]                  this text, or a command's options (also: sbsim COMMAND --help)
 
+--out never replaces an existing file unless --force is given. The seed is --seed, else SBSIM_SEED.
 Workloads: ${Object.keys(WORKLOADS).join(', ')} (or a JSON file)
-Exit codes: 0 all properties hold, 1 a violation was found, 2 bad usage or input, 3 harness error.`;
+Exit codes: 0 all properties hold, 1 a violation was found, 2 bad usage, input or output, 3 harness error.`;
 
 export type { Io } from './io.ts';
 
@@ -48,8 +54,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   const [command, ...rest] = argv;
   try {
     switch (command) {
-      case undefined:
       case 'help':
+        // `sbsim help COMMAND` is `sbsim COMMAND --help`: each command prints the usage made from its flags.
+        if (rest[0] !== undefined && rest[0] !== 'help') return await main([rest[0], '--help'], io);
+        io.out(HELP);
+        return EXIT_OK;
+      case undefined:
       case '--help':
       case '-h':
         io.out(HELP);
@@ -76,6 +86,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   } catch (e) {
     // Told apart by name, so that the error classes' (heavy) modules load only with their commands.
     const name = e instanceof Error ? e.name : '';
+    if (e instanceof HelpRequest) {
+      io.out(e.text);
+      return EXIT_OK;
+    }
     if (e instanceof UsageError || name === 'WorkloadError' || name === 'InputError') {
       io.err((e as Error).message);
       return EXIT_USAGE;

@@ -13,16 +13,30 @@ import { Chalk } from 'chalk';
 import type { MergedReport, ShardViolation } from '../check/merge-reports.ts';
 import { ReportError, mergeReports, readCheckReport } from '../check/merge-reports.ts';
 import { count } from '../words.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { UsageError, command, parseCommand } from './args.ts';
 import { renderSearched, strategyText } from './check.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
 import { shellQuote } from './quote.ts';
 
-const MERGE_FLAGS = { json: 'boolean', 'no-timing': 'boolean', transitions: 'boolean' } as const;
+export const MERGE = command({
+  name: 'merge',
+  args: 'FILE...',
+  summary: `the --json reports of the shards of one search (sbsim check --shard I/N --json) as one verdict,
+with the union of their coverage and every replay file their violations wrote`,
+  flags: {
+    json: { type: 'boolean', help: 'print the merged report as JSON' },
+    'no-timing': { type: 'boolean', help: 'with --json: leave out the wall-clock fields' },
+    transitions: { type: 'boolean', help: 'list every machine transition never taken' },
+  },
+  notes: [
+    'Exit codes: 0 every shard is there and none found a violation; 1 one did; 2 a report cannot be read,',
+    'is of another search, or a shard is missing (a search with a part missing has not passed).',
+  ],
+});
 
 export function mergeCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, MERGE_FLAGS, 'merge');
+  const { flags, positionals } = parseCommand(MERGE, argv);
   if (positionals.length === 0)
     throw new UsageError('sbsim merge: give the JSON reports of the shards (sbsim merge shard-*.json)');
   let merged: MergedReport;

@@ -3,22 +3,31 @@ import type { MutantResult, MutantsReport } from '../check/mutants.ts';
 import { runMutants } from '../check/mutants.ts';
 import { MUTANTS, mutantById } from '../../models/mutants/index.ts';
 import type { Mutant } from '../../models/mutants/index.ts';
-import { UsageError, parseArgs } from './args.ts';
-import { chooseSeed } from './check.ts';
+import { UsageError, command, parseCommand } from './args.ts';
+import { SEED_FLAG, chooseSeed } from './seed.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
 import { count } from '../words.ts';
+
+export const MUTANTS_COMMAND = command({
+  name: 'mutants',
+  summary: `run the search against every mutant of the zoo and the clean model, with the same budget;
+exit 0 only when every mutant is killed and the clean model passes`,
+  flags: {
+    time: { type: 'number', value: 'S', help: 'search each for up to S seconds (default 10)' },
+    runs: { type: 'int', value: 'N', help: 'run N schedules against each instead (not with --time)' },
+    seed: SEED_FLAG,
+    only: { type: 'string', value: 'IDS', help: 'only these mutants, comma-separated (M03,M12)' },
+    json: { type: 'boolean', help: 'print the report as JSON' },
+  },
+});
 
 /**
  * `sbsim mutants [--time S | --runs N] [--seed N] [--only IDS] [--json]`: exit 0 only when every mutant is
  * killed and the clean model passes.
  */
 export function mutantsCommand(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(
-    argv,
-    { time: 'number', runs: 'int', seed: 'int', only: 'string', json: 'boolean' },
-    'mutants',
-  );
+  const { flags, positionals } = parseCommand(MUTANTS_COMMAND, argv);
   if (positionals.length > 0) throw new UsageError(`sbsim mutants: unexpected argument "${positionals[0]}"`);
   if (flags.time !== undefined && flags.runs !== undefined)
     throw new UsageError('sbsim mutants: give --time or --runs, not both');
@@ -27,7 +36,7 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
   const runs = typeof flags.runs === 'number' ? flags.runs : undefined;
   if (runs !== undefined && runs < 1) throw new UsageError('sbsim mutants: --runs must be at least 1');
   const mutants = typeof flags.only === 'string' ? selectMutants(flags.only) : MUTANTS;
-  const seed = chooseSeed(flags.seed);
+  const seed = chooseSeed(flags.seed, 'mutants');
   const c = new Chalk({ level: io.color ? 1 : 0 });
   const budget = runs !== undefined ? count(runs, 'run') : `up to ${time} s of search`;
   if (!flags.json) io.err(`sbsim mutants: seed ${seed}, ${budget} per mutant and for the clean model`);

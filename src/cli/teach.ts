@@ -1,14 +1,13 @@
 /**
- * `sbsim teach [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE]`: walk through a session
- * rule as a narrated scenario with a timeline picture (DESIGN.md, "Teaching").
+ * `sbsim teach [SCENARIO] [--list] [--format text|mermaid|html] [--out FILE [--force]]`: walk through a
+ * session rule as a narrated scenario with a timeline picture (DESIGN.md, "Teaching").
  *
  * Every format carries the narrative and the outcome: the text swimlane prints them below the picture,
  * Mermaid as `%%` comments (so the output stays a valid diagram), HTML on the page. `--out` writes
- * the rendering to a new file, never over an existing one, through a temporary file so nothing is
- * left half-written.
+ * the rendering to a new file (an existing one only with `--force`), through a temporary file so
+ * nothing is left half-written (output.ts).
  */
-import { existsSync, linkSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { basename, dirname, extname, join } from 'node:path';
+import { extname } from 'node:path';
 import type { OutcomeBase, Scenario } from '../scenarios/index.ts';
 import { SCENARIOS, scenarioById } from '../scenarios/index.ts';
 import { runChartsHtml } from '../machines/run-charts.ts';
@@ -16,12 +15,29 @@ import { renderHtml } from '../trace/html.ts';
 import { renderMermaid } from '../trace/mermaid.ts';
 import { renderSwimlane } from '../trace/swimlane.ts';
 import type { RenderText } from '../trace/timeline.ts';
-import { UsageError, parseArgs } from './args.ts';
+import { UsageError, command, parseCommand } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
+import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut } from './output.ts';
 
 export const TEACH_FORMATS = ['text', 'mermaid', 'html'] as const;
 export type TeachFormat = (typeof TEACH_FORMATS)[number];
+
+export const TEACH = command({
+  name: 'teach',
+  args: '[SCENARIO]',
+  summary: `narrated scenarios with timeline pictures, one per session rule; without SCENARIO, the list`,
+  flags: {
+    list: { type: 'boolean', help: 'list the scenarios, one a line, with their lesson' },
+    format: {
+      type: 'string',
+      value: TEACH_FORMATS.join('|'),
+      help: "the terminal swimlane, a Mermaid diagram or an HTML page (default: --out's extension, else text)",
+    },
+    out: OUT_FLAG,
+    force: FORCE_FLAG,
+  },
+});
 
 const REFERENCE = 'docs/semantics.md';
 
@@ -38,15 +54,15 @@ export function teachCommand(argv: readonly string[], io: Io): number {
 }
 
 function teach(argv: readonly string[], io: Io): number {
-  const { flags, positionals } = parseArgs(argv, { list: 'boolean', format: 'string', out: 'string' }, 'teach');
+  const { flags, positionals } = parseCommand(TEACH, argv);
   if (positionals.length > 1)
     throw new UsageError(`sbsim teach: one scenario at a time, got ${positionals.length} (${positionals.join(', ')})`);
   const id = positionals[0];
-  const out = flags.out === undefined ? undefined : String(flags.out);
-  const format = formatOf(flags.format === undefined ? undefined : String(flags.format), out);
+  const format = formatOf(flags.format, flags.out);
   if (flags.list === true || id === undefined) {
     if (id !== undefined) throw new UsageError(`sbsim teach: --list takes no scenario (got "${id}")`);
-    if (out !== undefined) throw new UsageError('sbsim teach: --out needs a scenario (try: sbsim teach --list)');
+    if (flags.out !== undefined) throw new UsageError('sbsim teach: --out needs a scenario (try: sbsim teach --list)');
+    if (flags.force) throw new UsageError('sbsim teach: --force applies to --out FILE');
     io.out(listing());
     if (flags.list !== true) io.out('\nRun one with: sbsim teach SCENARIO [--format text|mermaid|html] [--out FILE]');
     return EXIT_OK;
@@ -54,12 +70,11 @@ function teach(argv: readonly string[], io: Io): number {
   const scenario = scenarioById(id);
   if (!scenario)
     throw new UsageError(`sbsim teach: unknown scenario "${id}" (known: ${SCENARIOS.map((s) => s.id).join(', ')})`);
+  // Checked before running anything: nothing is written or overwritten unless it can all be done.
+  const out = outTarget('teach', flags);
   if (out !== undefined) {
-    // Refuse before running anything: nothing is written or overwritten.
-    refuseExisting(out);
-    const text = renderScenario(scenario, format, { color: false });
-    writeNew(out, text);
-    io.out(`sbsim teach: wrote the ${format} rendering of ${scenario.id} to ${out}`);
+    writeOut('teach', out, renderScenario(scenario, format, { color: false }));
+    io.out(`sbsim teach: wrote the ${format} rendering of ${scenario.id} to ${out.path}`);
     return EXIT_OK;
   }
   io.out(renderScenario(scenario, format, { color: io.color }));
@@ -112,39 +127,6 @@ function formatOf(flag: string | undefined, out: string | undefined): TeachForma
   if (ext === '.html' || ext === '.htm') return 'html';
   if (ext === '.mmd' || ext === '.mermaid') return 'mermaid';
   return 'text';
-}
-
-function refuseExisting(path: string): void {
-  if (existsSync(path))
-    throw new UsageError(`sbsim teach: ${path} already exists; not overwriting it (remove it or choose another --out)`);
-  const dir = dirname(path);
-  if (!existsSync(dir) || !statSync(dir).isDirectory())
-    throw new UsageError(`sbsim teach: cannot write ${path}: ${dir} is not a directory`);
-}
-
-/**
- * Write `text` to `path`, which must not exist: first to a temporary file beside it, then linked into
- * place (a hard link fails if `path` appeared meanwhile, so even a race cannot overwrite). Where hard
- * links are not supported, a rename after a last check.
- */
-function writeNew(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  try {
-    writeFileSync(tmp, text, { flag: 'wx' });
-    try {
-      linkSync(tmp, path);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') throw new UsageError(`sbsim teach: ${path} already exists; not overwriting it`);
-      if (existsSync(path)) throw new UsageError(`sbsim teach: ${path} already exists; not overwriting it`);
-      renameSync(tmp, path);
-    }
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`sbsim teach: cannot write ${path}: ${(e as Error).message}`);
-  } finally {
-    if (existsSync(tmp)) unlinkSync(tmp);
-  }
 }
 
 /** The transitions any of the runs took. */

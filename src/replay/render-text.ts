@@ -10,6 +10,7 @@ import { mutantById } from '../../models/mutants/index.ts';
 import { ALL_PROPERTIES } from '../../properties/index.ts';
 import type { Violation } from '../../properties/types.ts';
 import { renderStory } from '../trace/story.ts';
+import { visible } from '../trace/visible.ts';
 import { renderReplaySwimlane } from './render-picture.ts';
 import type { Workload } from '../world/workload.ts';
 import type { ReplayFile } from './format.ts';
@@ -96,7 +97,7 @@ function explain(v: Violation, c: ChalkInstance): string[] {
     lines.push(`  The rule: ${p.title}.`);
     lines.push(`  Source (docs/semantics.md): ${p.rule}`);
   }
-  lines.push(`  What happened: ${v.message}`);
+  lines.push(`  What happened: ${visible(v.message)}`);
   return lines;
 }
 
@@ -110,14 +111,14 @@ function verdict(result: ReplayResult, c: ChalkInstance): string[] {
       return [
         ...explain(v, c),
         c.yellow.bold('A violation, but not the one recorded:'),
-        `  recorded: ${recorded.id}: ${recorded.message}`,
-        `  now:      ${v.property}: ${v.message}`,
+        `  recorded: ${recorded.id}: ${visible(recorded.message)}`,
+        `  now:      ${v.property}: ${visible(v.message)}`,
       ];
     }
     case 'clean':
       return [
         c.green.bold('✓ The schedule now runs clean: every property holds.'),
-        `  The file recorded ${recorded.id}: ${recorded.message}`,
+        `  The file recorded ${recorded.id}: ${visible(recorded.message)}`,
         '  That bug is fixed (or the model changed under the schedule without diverging).',
       ];
     case 'diverged':

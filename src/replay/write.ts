@@ -122,8 +122,9 @@ let tempCounter = 0;
 export function atomicWrite(path: string, text: string, overwrite: boolean): void {
   if (!overwrite && existsSync(path)) throw new ReplayExistsError(path);
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${++tempCounter}.tmp`);
-  writeFileSync(temp, text, { flag: 'wx' });
   try {
+    // Inside the try: a write that fails part way (a full disk) leaves no temporary file behind either.
+    writeFileSync(temp, text, { flag: 'wx' });
     if (overwrite) {
       renameSync(temp, path);
       return;

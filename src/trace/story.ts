@@ -15,6 +15,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Fact } from '../../models/events.ts';
 import { describeFact } from './text.ts';
 import type { DeliveryEvent, FactEvent, TraceEvent } from './types.ts';
+import { visibleDeep } from './visible.ts';
 
 export interface StoryOptions {
   readonly color: boolean;
@@ -82,8 +83,9 @@ class Holders {
   }
 }
 
-export function renderStory(trace: readonly TraceEvent[], options: StoryOptions): string[] {
+export function renderStory(input: readonly TraceEvent[], options: StoryOptions): string[] {
   const c = new Chalk({ level: options.color ? 1 : 0 });
+  const trace = visibleDeep(input);
   const steps = groupSteps(trace);
   const tWidth = Math.max(1, ...trace.map((e) => String(e.t).length));
   const stepWidth = Math.max(1, ...steps.map((s) => String(s.step).length));

@@ -9,6 +9,7 @@ import type { ChalkInstance } from 'chalk';
 import { Chalk } from 'chalk';
 import type { Mark, RenderText, Span, Timeline, TraceInput } from './timeline.ts';
 import { buildTimeline, formatMs, panelsOf } from './timeline.ts';
+import { visibleDeep } from './visible.ts';
 
 export interface SwimlaneOptions extends RenderText {
   /** ANSI colour (default off: a pure function does not look at the terminal). */
@@ -43,7 +44,7 @@ const SESSION_COLOURS = [
 export function renderSwimlane(input: TraceInput, options: SwimlaneOptions = {}): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const width = Math.max(60, options.width ?? 100);
-  const panels = panelsOf(input);
+  const panels = panelsOf(visibleDeep(input));
   const out: string[] = [];
   if (options.title) out.push(c.bold(options.title));
   if (options.lesson) out.push(...wrap(options.lesson, width).map((l) => c.italic(l)));

@@ -6,6 +6,7 @@ import type { ChalkInstance } from 'chalk';
 import { Chalk } from 'chalk';
 import type { Fact } from '../../models/events.ts';
 import type { TraceEvent } from './types.ts';
+import { visibleDeep } from './visible.ts';
 
 export interface TextOptions {
   /** ANSI colour; off by default: a pure function does not look at the terminal. */
@@ -17,7 +18,8 @@ export interface TextOptions {
 export function renderTrace(trace: readonly TraceEvent[], options: TextOptions = {}): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [];
-  for (const e of trace) {
+  // Ids may hold control characters (a session id from a workload file): shown escaped, never sent to the terminal.
+  for (const e of visibleDeep(trace)) {
     if (e.k === 'fact') {
       lines.push(`${' '.repeat(16)}${c.yellow('•')} ${describeFact(e.fact, c)}`);
       continue;
@@ -33,7 +35,8 @@ export function renderTrace(trace: readonly TraceEvent[], options: TextOptions =
   return lines.join('\n');
 }
 
-export function describeFact(f: Fact, c: ChalkInstance = new Chalk({ level: 0 })): string {
+export function describeFact(fact: Fact, c: ChalkInstance = new Chalk({ level: 0 })): string {
+  const f = visibleDeep(fact);
   const entity = 'entity' in f ? f.entity : '';
   const where = (session: string | null, seq?: number) => `${session ?? entity}${seq === undefined ? '' : `#${seq}`}`;
   switch (f.kind) {

@@ -97,16 +97,18 @@ describe('sbsim teach', () => {
     expect(readFileSync(join(dir, 'ttl.md'), 'utf8').startsWith('sequenceDiagram')).toBe(true);
   });
 
-  it('--out refuses to overwrite an existing file: exit 2, one line on stderr, the file unchanged', () => {
+  it('--out refuses to overwrite an existing file without --force: exit 2, one line on stderr, the file unchanged', () => {
     const file = join(dir, 'mine.html');
     writeFileSync(file, 'precious');
     const r = teach('abandon', '--out', file);
     expect(r.code).toBe(EXIT_USAGE);
-    expect(r.err).toEqual([
-      `sbsim teach: ${file} already exists; not overwriting it (remove it or choose another --out)`,
-    ]);
+    expect(r.err).toEqual([`sbsim teach: ${file} already exists; not overwriting it (--force replaces it)`]);
     expect(r.out).toBe('');
     expect(readFileSync(file, 'utf8')).toBe('precious');
+    expect(readdirSync(dir)).toEqual(['mine.html']);
+    const forced = teach('abandon', '--out', file, '--force');
+    expect(forced.code).toBe(EXIT_OK);
+    expect(readFileSync(file, 'utf8')).toContain('<svg class="timeline"');
     expect(readdirSync(dir)).toEqual(['mine.html']);
   });
 
@@ -115,7 +117,7 @@ describe('sbsim teach', () => {
     const r = teach('abandon', '--out', file);
     expect(r.code).toBe(EXIT_USAGE);
     expect(r.err).toHaveLength(1);
-    expect(r.err[0]).toMatch(/is not a directory$/);
+    expect(r.err[0]).toMatch(/cannot write .*x\.html: no directory .*missing$/);
     expect(existsSync(file)).toBe(false);
   });
 

@@ -3,7 +3,7 @@
  * violation reproduces, 0 when the schedule runs clean, 2 for bad input and divergence — with one line
  * on stderr and no escape codes when colour is off.
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkCommand } from '../../src/cli/check.ts';
@@ -87,7 +87,7 @@ describe('sbsim replay', () => {
     expect(aside).toMatch(/class="tr taken/);
   });
 
-  it('--out writes the output to a new file, never over an existing one', () => {
+  it('--out writes the output to a new file, over an existing one only with --force', () => {
     const dir = tempDir();
     const src = join(dir, 'f.json');
     writeFileSync(src, m03Text());
@@ -98,7 +98,11 @@ describe('sbsim replay', () => {
     expect(readFileSync(out, 'utf8')).toContain('Reproduced');
     const again = bufferIo();
     expect(replayCommand([src, '--out', out], again)).toBe(EXIT_USAGE);
-    expect(again.stderr).toEqual([`sbsim replay: ${out} already exists; not overwriting it (choose another --out)`]);
+    expect(again.stderr).toEqual([`sbsim replay: ${out} already exists; not overwriting it (--force replaces it)`]);
+    writeFileSync(out, 'mine');
+    expect(replayCommand([src, '--out', out, '--force'], bufferIo())).toBe(EXIT_VIOLATION);
+    expect(readFileSync(out, 'utf8')).toContain('Reproduced');
+    expect(readdirSync(dir).sort()).toEqual(['f.json', 'story.txt']);
   });
 
   it('exit 2 for a missing, malformed, truncated or newer file, with one line on stderr', () => {
@@ -184,19 +188,39 @@ describe('sbsim check writes a replay file', () => {
     expect(replayed.stdout.join('\n')).toContain('Reproduced');
   });
 
-  it('an existing file is not overwritten: it says so and writes -2; --json carries the path', () => {
+  it('an existing --out is refused before the search, untouched; --force replaces it; --json carries the path', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'cx.json'), 'mine');
-    const { io, code } = check(dir, ['--json']);
-    expect(code).toBe(EXIT_VIOLATION);
-    expect(readFileSync(join(dir, 'cx.json'), 'utf8')).toBe('mine');
-    expect(io.stderr.join('\n')).toContain(
-      `${join(dir, 'cx.json')} already exists; wrote ${join(dir, 'cx-2.json')} instead`,
+    expect(() => check(dir, ['--json'])).toThrow(
+      `sbsim check: ${join(dir, 'cx.json')} already exists; not overwriting it (--force replaces it)`,
     );
+    expect(readFileSync(join(dir, 'cx.json'), 'utf8')).toBe('mine');
+    const { io, code } = check(dir, ['--json', '--force']);
+    expect(code).toBe(EXIT_VIOLATION);
     const json = JSON.parse(io.stdout.join('\n')) as { replayFile: string };
-    expect(json.replayFile).toBe(join(dir, 'cx-2.json'));
-    expect(existsSync(json.replayFile)).toBe(true);
-    expect(readdirSync(dir).sort()).toEqual(['cx-2.json', 'cx.json']);
+    expect(json.replayFile).toBe(join(dir, 'cx.json'));
+    expect(readReplayFile(json.replayFile).file.mutant).toBe('M07');
+    expect(readdirSync(dir)).toEqual(['cx.json']);
+  });
+
+  it('the default name is never replaced: the next free -2 is written, and said', () => {
+    const dir = tempDir();
+    const taken = join(dir, 'sbsim-failure-ttl-3.json');
+    writeFileSync(taken, 'mine');
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const io = bufferIo();
+      const code = checkCommand(['--mutant', 'M07', '--seed', '3', '--runs', '200', '--shrink-time', '20'], io);
+      expect(code).toBe(EXIT_VIOLATION);
+      expect(io.stderr.join('\n')).toContain(
+        'sbsim-failure-ttl-3.json already exists; wrote sbsim-failure-ttl-3-2.json instead',
+      );
+      expect(readFileSync(taken, 'utf8')).toBe('mine');
+      expect(readdirSync(dir).sort()).toEqual(['sbsim-failure-ttl-3-2.json', 'sbsim-failure-ttl-3.json']);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 
   it('a workload file with a field the replay format does not know is refused before the search', () => {
