@@ -43,3 +43,45 @@ describe('README: the charts', () => {
     }
   });
 });
+
+/**
+ * Where `shown` (an abridged JSON value) differs from `actual`, as JSON paths. `"…"` stands for any value
+ * (and, as a key, for any further keys), `["…"]` for any array, and a string ending in `…` for any string
+ * it begins.
+ */
+function abridgedDifferences(shown: unknown, actual: unknown, at = '$'): string[] {
+  if (shown === '…' || (Array.isArray(shown) && shown.length === 1 && shown[0] === '…')) return [];
+  if (typeof shown === 'string' && shown.endsWith('…'))
+    return typeof actual === 'string' && actual.startsWith(shown.slice(0, -1)) ? [] : [at];
+  if (Array.isArray(shown)) {
+    if (!Array.isArray(actual) || actual.length !== shown.length) return [at];
+    return shown.flatMap((s, i) => abridgedDifferences(s, actual[i], `${at}[${i}]`));
+  }
+  if (typeof shown === 'object' && shown !== null) {
+    if (typeof actual !== 'object' || actual === null || Array.isArray(actual)) return [at];
+    const { '…': more, ...keys } = shown as Record<string, unknown>;
+    const extra = Object.keys(actual).filter((k) => !(k in keys));
+    return [
+      ...(more === undefined && extra.length > 0 ? [`${at} (${extra.join(', ')} not shown)`] : []),
+      ...Object.entries(keys).flatMap(([k, v]) =>
+        abridgedDifferences(v, (actual as Record<string, unknown>)[k], `${at}.${k}`),
+      ),
+    ];
+  }
+  return shown === actual ? [] : [at];
+}
+
+describe('README: the replay file it shows', () => {
+  it('is test/regressions/M03.json, abridged (`…`), as that file is today', () => {
+    const m = /`test\/regressions\/M03\.json`, abridged\):\n\n```json\n([\s\S]*?)```/.exec(readme);
+    expect(m, 'the abridged replay file').not.toBeNull();
+    const shown = JSON.parse(m![1]!) as unknown;
+    const file = JSON.parse(readFileSync(new URL('./regressions/M03.json', import.meta.url), 'utf8')) as unknown;
+    expect(abridgedDifferences(shown, file)).toEqual([]);
+    // The comparison can fail: a changed value, a key left out without `"…"`.
+    expect(abridgedDifferences({ format: 'sbsim-replay', formatVersion: 3, '…': '…' }, file)).toEqual([
+      '$.formatVersion',
+    ]);
+    expect(abridgedDifferences({ format: 'sbsim-replay' }, file)).toHaveLength(1);
+  });
+});
