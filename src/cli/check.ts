@@ -41,7 +41,7 @@ import { shellQuote } from './quote.ts';
 import { SEED_FLAG, chooseSeed } from './seed.ts';
 import { loadWorkload } from './workloads.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
-import { visible } from '../trace/visible.ts';
+import { safeJson, visible } from '../trace/visible.ts';
 import { ReplayFileError } from '../replay/errors.ts';
 import { ActorFailure } from '../world/world.ts';
 import { count } from '../words.ts';
@@ -324,18 +324,14 @@ function conclude(searched: CheckReport, options: Conclusion, io: Io): number {
   if (flags.json) {
     const saved = save();
     io.out(
-      JSON.stringify(
-        {
-          format: CHECK_REPORT_FORMAT,
-          formatVersion: CHECK_REPORT_VERSION,
-          tool: currentTool(),
-          search: options.search,
-          ...(jsonReport(report, options.timing) as object),
-          ...(report.counterexample ? { replayFile: saved ?? null } : {}),
-        },
-        null,
-        2,
-      ),
+      safeJson({
+        format: CHECK_REPORT_FORMAT,
+        formatVersion: CHECK_REPORT_VERSION,
+        tool: currentTool(),
+        search: options.search,
+        ...(jsonReport(report, options.timing) as object),
+        ...(report.counterexample ? { replayFile: saved ?? null } : {}),
+      }),
     );
   } else {
     io.out(renderReport(report, io.color, { allTransitions: options.transitions }));
