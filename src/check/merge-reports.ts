@@ -20,6 +20,7 @@ import type { Statistics } from './check.ts';
 import { mergeStatistics, observationKind } from './check.ts';
 import type { SearchIdentity } from './report-format.ts';
 import { CHECK_REPORT_FORMAT, CHECK_REPORT_VERSION } from './report-format.ts';
+import { offsetSeed } from './seeds.ts';
 import type { Strategy } from './strategy.ts';
 
 /** A report that cannot be merged: unreadable, not a check report, or not of the same search. Exit 2. */
@@ -135,7 +136,8 @@ function checkReport({ file, report: r }: ShardReport): void {
   const shard = shardOf(r);
   if (shard.index > shard.count)
     throw new ReportError(`${file}: shard ${shard.index}/${shard.count} does not exist (I must be at most N)`);
-  const seed = r.search.seed + shard.index - 1;
+  // As check's planSearch derives it: wrapped to 32 bits.
+  const seed = offsetSeed(r.search.seed, shard.index - 1);
   if (r.seed !== seed)
     throw new ReportError(
       `${file}: shard ${shard.index} of seed ${r.search.seed} searches seed ${seed}, not ${r.seed}`,

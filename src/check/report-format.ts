@@ -33,7 +33,7 @@ export const CHECK_REPORT_VERSION = 1;
  * tell shards of one search from reports of different ones.
  */
 export interface SearchIdentity {
-  /** `--seed` (or SBSIM_SEED, or the fresh seed): shard I of N searches with seed + I − 1, the report's `seed`. */
+  /** `--seed` (or SBSIM_SEED, or the fresh seed): shard I of N searches with seed + I − 1 (mod 2^32), the report's `seed`. */
   readonly seed: number;
   /** `--runs` of the whole search (a shard runs ceil(runs / N)), or null under a time budget. */
   readonly runs: number | null;

@@ -8,6 +8,7 @@
 import type { BenchReport, Throughput } from '../bench/bench.ts';
 import { runBench } from '../bench/bench.ts';
 import { command, parseCommand, UsageError } from './args.ts';
+import { safeJson } from '../trace/visible.ts';
 import type { Io } from './io.ts';
 
 export const BENCH = command({
@@ -22,7 +23,7 @@ export async function benchCommand(argv: readonly string[], io: Io): Promise<num
   if (positionals.length > 0) throw new UsageError(`sbsim bench: unexpected argument "${positionals[0]}"`);
   const json = flags.json === true;
   const report = runBench(json ? {} : { onProgress: (what) => io.err(`sbsim bench: ${what}…`) });
-  io.out(json ? JSON.stringify(report, null, 2) : renderBench(report));
+  io.out(json ? safeJson(report) : renderBench(report));
   return report.rawXState.matchesHarness && report.pureTransition.matchesHarness ? 0 : 1;
 }
 

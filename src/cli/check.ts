@@ -21,6 +21,7 @@ import { SITUATIONS } from '../check/coverage.ts';
 import type { Situation } from '../check/coverage.ts';
 import type { TransitionCoverageReport } from '../machines/coverage.ts';
 import { MAX_WORKERS, WorkerError, checkParallel, runsShare } from '../check/parallel.ts';
+import { offsetSeed } from '../check/seeds.ts';
 import type { Strategy } from '../check/strategy.ts';
 import { STRATEGIES, isStrategy } from '../check/strategy.ts';
 import { DEFAULT_PCT_DEPTH } from '../sim/pct.ts';
@@ -41,7 +42,7 @@ import { shellQuote } from './quote.ts';
 import { SEED_FLAG, chooseSeed } from './seed.ts';
 import { loadWorkload } from './workloads.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
-import { visible } from '../trace/visible.ts';
+import { safeJson, visible } from '../trace/visible.ts';
 import { ReplayFileError } from '../replay/errors.ts';
 import { ActorFailure } from '../world/world.ts';
 import { count } from '../words.ts';
@@ -97,6 +98,7 @@ machine transitions taken`,
     'Strategies: list (fast-check decision lists, shrinkable) | random (seeded random walks)',
     '  | pct (actor priorities with D-1 change points) | portfolio (a mix of them).',
     'The seed is --seed, else SBSIM_SEED, else fresh; it is always printed, so any search can be repeated.',
+    'Seeds are 32-bit: the seeds of --shard and --workers wrap around past 4294967295 to 0.',
     'Exit codes: 0 all properties hold, 1 a violation, 2 bad usage or input (also: no run finished',
     'within --time), 3 harness error.',
   ],
@@ -164,7 +166,7 @@ function warnOversubscribed(workers: number, io: Io): void {
 
 /** One search, split: what each worker of this shard runs. */
 export interface SearchPlan {
-  /** The seed of this shard's search (`--seed` + I − 1): the seed of worker 0. */
+  /** The seed of this shard's search (`--seed` + I − 1, wrapped to 32 bits): the seed of worker 0. */
   readonly seed: number;
   /** One seed per worker: shard seed + k·N, so the seeds of all shards and workers never overlap. */
   readonly seeds: readonly number[];
@@ -175,14 +177,15 @@ export interface SearchPlan {
 
 /**
  * Shard I of N searches with seed `seed + (I − 1)` and `ceil(runs / N)` runs (or the whole time budget);
- * its W workers take seeds `seed + (I − 1) + k·N` (k = 0…W−1) and split its runs.
+ * its W workers take seeds `seed + (I − 1) + k·N` (k = 0…W−1) and split its runs. Every seed wraps
+ * around past 4294967295 to 0 (check/seeds.ts): still N·W distinct seeds, each one `--seed` accepts.
  */
 export function planSearch(seed: number, budget: { runs?: number }, workers: number, shard?: Shard): SearchPlan {
   const stride = shard?.count ?? 1;
-  const shardSeed = seed + (shard ? shard.index - 1 : 0);
+  const shardSeed = offsetSeed(seed, shard ? shard.index - 1 : 0);
   const shardRuns = budget.runs === undefined ? undefined : Math.ceil(budget.runs / stride);
   const used = shardRuns === undefined ? workers : Math.min(workers, shardRuns);
-  const seeds = Array.from({ length: used }, (_, k) => shardSeed + k * stride);
+  const seeds = Array.from({ length: used }, (_, k) => offsetSeed(shardSeed, k * stride));
   return {
     seed: shardSeed,
     seeds,
@@ -324,18 +327,14 @@ function conclude(searched: CheckReport, options: Conclusion, io: Io): number {
   if (flags.json) {
     const saved = save();
     io.out(
-      JSON.stringify(
-        {
-          format: CHECK_REPORT_FORMAT,
-          formatVersion: CHECK_REPORT_VERSION,
-          tool: currentTool(),
-          search: options.search,
-          ...(jsonReport(report, options.timing) as object),
-          ...(report.counterexample ? { replayFile: saved ?? null } : {}),
-        },
-        null,
-        2,
-      ),
+      safeJson({
+        format: CHECK_REPORT_FORMAT,
+        formatVersion: CHECK_REPORT_VERSION,
+        tool: currentTool(),
+        search: options.search,
+        ...(jsonReport(report, options.timing) as object),
+        ...(report.counterexample ? { replayFile: saved ?? null } : {}),
+      }),
     );
   } else {
     io.out(renderReport(report, io.color, { allTransitions: options.transitions }));

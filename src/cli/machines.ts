@@ -10,6 +10,7 @@
 import { extname } from 'node:path';
 import type { MachineDescription } from '../machines/describe.ts';
 import { renderMachinesHtml } from '../machines/html.ts';
+import { safeJson } from '../trace/visible.ts';
 import { renderMachinesMermaid } from '../machines/mermaid.ts';
 import { MACHINE_NAMES, describeAll, describeNamed, isMachineName } from '../machines/registry.ts';
 import { renderMachinesText } from '../machines/text.ts';
@@ -90,7 +91,7 @@ export function renderMachines(
     case 'mermaid':
       return renderMachinesMermaid(ds, { overview: options.overview === true });
     case 'json':
-      return JSON.stringify(options.all || ds.length !== 1 ? ds : ds[0], null, 2);
+      return safeJson(options.all || ds.length !== 1 ? ds : ds[0]);
     case 'html':
       return renderMachinesHtml(ds);
   }

@@ -18,6 +18,7 @@ import { renderSearched, strategyText } from './check.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
 import { shellQuote } from './quote.ts';
+import { safeJson } from '../trace/visible.ts';
 
 export const MERGE = command({
   name: 'merge',
@@ -52,7 +53,7 @@ export function mergeCommand(argv: readonly string[], io: Io): number {
   if (merged.missing.length > 0)
     io.err(`sbsim merge: ${missingText(merged)} of ${merged.search.shards} missing (no report given): not a full pass`);
   const located = merged.violations.map(locateReplay);
-  if (flags.json) io.out(JSON.stringify(jsonMerged(merged, located, flags['no-timing'] !== true), null, 2));
+  if (flags.json) io.out(safeJson(jsonMerged(merged, located, flags['no-timing'] !== true)));
   else io.out(renderMerged(merged, located, io.color, { allTransitions: flags.transitions === true }));
   return merged.verdict === 'violation' ? EXIT_VIOLATION : merged.verdict === 'incomplete' ? EXIT_USAGE : EXIT_OK;
 }

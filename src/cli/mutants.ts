@@ -6,8 +6,9 @@ import type { Mutant } from '../../models/mutants/index.ts';
 import { UsageError, command, parseCommand } from './args.ts';
 import { SEED_FLAG, chooseSeed } from './seed.ts';
 import type { Io } from './io.ts';
-import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
+import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
 import { count } from '../words.ts';
+import { safeJson } from '../trace/visible.ts';
 
 export const MUTANTS_COMMAND = command({
   name: 'mutants',
@@ -20,11 +21,17 @@ exit 0 only when every mutant is killed and the clean model passes`,
     only: { type: 'string', value: 'IDS', help: 'only these mutants, comma-separated (M03,M12)' },
     json: { type: 'boolean', help: 'print the report as JSON' },
   },
+  notes: [
+    'Exit codes: 0 every mutant killed and the clean model passed, 1 a mutant survived or the clean model',
+    'failed, 2 bad usage (also: a search in which no run finished within --time), 3 harness error.',
+  ],
 });
 
 /**
  * `sbsim mutants [--time S | --runs N] [--seed N] [--only IDS] [--json]`: exit 0 only when every mutant is
- * killed and the clean model passes.
+ * killed and the clean model passes. A search in which no run finished (a --time too short for even one)
+ * checked nothing: its mutant is neither killed nor survived, the clean model neither passed nor failed;
+ * that is said in one line, and it is exit 2, as in `sbsim check`.
  */
 export function mutantsCommand(argv: readonly string[], io: Io): number {
   const { flags, positionals } = parseCommand(MUTANTS_COMMAND, argv);
@@ -44,26 +51,44 @@ export function mutantsCommand(argv: readonly string[], io: Io): number {
     seed,
     mutants,
     ...(runs !== undefined ? { runs } : { timeMs: time * 1000 }),
-    onMutant: flags.json
-      ? undefined
-      : (r) => io.err(`  ${r.killed ? c.green('killed') : c.red('SURVIVED')} ${r.id} ${r.slug}`),
+    onMutant: flags.json ? undefined : (r) => io.err(`  ${verdictOf(r, c)} ${r.id} ${r.slug}`),
   });
+  const unchecked = uncheckedOf(report);
+  if (unchecked.length > 0) {
+    io.err(
+      `sbsim mutants: no run finished within the time budget for ${unchecked.join(', ')} (seed ${report.seed}): not checked, so no verdict; give a longer --time, or --runs N`,
+    );
+    return EXIT_USAGE;
+  }
   if (flags.json) {
     io.out(
-      JSON.stringify(
-        {
-          clean: { passed: report.clean.passed, runs: report.clean.runs },
-          mutants: report.mutants.map(jsonRow),
-          seed: report.seed,
-        },
-        null,
-        2,
-      ),
+      safeJson({
+        clean: { passed: report.clean.passed, runs: report.clean.runs },
+        mutants: report.mutants.map(jsonRow),
+        seed: report.seed,
+      }),
     );
   } else {
     io.out(renderMutants(report, c));
   }
   return report.ok ? EXIT_OK : EXIT_VIOLATION;
+}
+
+/** A search that finished no run and found nothing checked nothing (one that found a violation did run). */
+const ranNothing = (runs: number, found: boolean): boolean => runs === 0 && !found;
+
+/** The searches that checked nothing: mutants by id, then `the clean model`. */
+function uncheckedOf(report: MutantsReport): string[] {
+  return [
+    ...report.mutants.filter((r) => ranNothing(r.runs, r.killed)).map((r) => r.id),
+    ...(ranNothing(report.clean.runs, !report.clean.passed) ? ['the clean model'] : []),
+  ];
+}
+
+/** A mutant's line as its search ends: killed, SURVIVED, or not checked (no run finished). */
+function verdictOf(r: MutantResult, c: InstanceType<typeof Chalk>): string {
+  if (r.killed) return c.green('killed');
+  return ranNothing(r.runs, false) ? c.yellow('not checked (no run finished)') : c.red('SURVIVED');
 }
 
 /** The mutants named in `--only`, each once, in the order first named (`M01,M01` runs M01 once). */

@@ -19,7 +19,7 @@ import { renderMermaid } from '../trace/mermaid.ts';
 import { renderSwimlane } from '../trace/swimlane.ts';
 import { renderTrace } from '../trace/text.ts';
 import type { RenderText } from '../trace/timeline.ts';
-import { visible, visibleJson } from '../trace/visible.ts';
+import { safeJson, visible } from '../trace/visible.ts';
 import { runWorkload } from '../world/run.ts';
 import type { WorkloadRun } from '../world/run.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
@@ -118,23 +118,16 @@ function render(result: WorkloadRun, options: RenderOptions): (color: boolean) =
   const { seed, violations } = options;
   switch (options.format) {
     case 'json':
-      // JSON.stringify leaves C1 controls and the bidi overrides raw; escaped, the JSON means the same.
       return () =>
-        visibleJson(
-          JSON.stringify(
-            {
-              seed,
-              steps: result.steps,
-              hitBound: result.hitBound,
-              violations,
-              decisions: result.decisions,
-              trace: result.trace,
-              final: result.final,
-            },
-            null,
-            2,
-          ),
-        );
+        safeJson({
+          seed,
+          steps: result.steps,
+          hitBound: result.hitBound,
+          violations,
+          decisions: result.decisions,
+          trace: result.trace,
+          final: result.final,
+        });
     case 'mermaid':
       return () => renderMermaid(result.trace, pictureText(result, seed, violations));
     case 'html':
@@ -152,7 +145,7 @@ function render(result: WorkloadRun, options: RenderOptions): (color: boolean) =
           '',
           summaryLine(result, seed),
           'final state:',
-          visibleJson(JSON.stringify(result.final, null, 2)),
+          safeJson(result.final),
           '',
           ...verdicts(violations, result, color),
         ].join('\n');

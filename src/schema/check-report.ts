@@ -55,7 +55,7 @@ export const CHECK_REPORT_FILE = z.strictObject({
     workload: z.string().nullable(),
   }),
   passed: z.boolean(),
-  /** This report's own search: `search.seed` + I − 1 for shard I. */
+  /** This report's own search: `search.seed` + I − 1 for shard I (wrapped to 32 bits: check/seeds.ts). */
   seed: z.int(),
   strategy: z.enum(STRATEGIES as [string, ...string[]]),
   pctDepth: z.int().min(1).optional(),

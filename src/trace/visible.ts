@@ -26,6 +26,16 @@ export function visibleJson(json: string): string {
     .join('\n');
 }
 
+/**
+ * `value` as the JSON every command prints (`--json`, `--format json`): JSON.stringify's, indented by 2,
+ * then made safe for a terminal by `visibleJson` — parsed back it is the same value, and the same value
+ * always prints the same bytes.
+ */
+export function safeJson(value: unknown): string {
+  // JSON.stringify gives undefined for undefined (and functions): printed, that is JSON's null.
+  return visibleJson(JSON.stringify(value, null, 2) ?? 'null');
+}
+
 /** The same value with every string in it made visible (objects and arrays copied only where they change). */
 export function visibleDeep<T>(value: T): T {
   if (typeof value === 'string') return visible(value) as T;

@@ -71,6 +71,22 @@ describe('sbsim check: --strategy, --workers, --shard', () => {
     expect(all.sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15]);
   });
 
+  it('seeds are 32-bit: a shard or worker seed past 4294967295 wraps around to 0', async () => {
+    expect(planSearch(4294967295, { runs: 10 }, 1, { index: 2, count: 2 })).toEqual({
+      seed: 0,
+      seeds: [0],
+      runs: [5],
+      shard: { index: 2, count: 2 },
+    });
+    expect(planSearch(4294967294, { runs: 8 }, 2, { index: 2, count: 2 }).seeds).toEqual([4294967295, 1]);
+    expect(planSearch(4294967295, {}, 3).seeds).toEqual([4294967295, 0, 1]);
+    const all = [1, 2, 3].flatMap((i) => planSearch(4294967294, { runs: 90 }, 2, { index: i, count: 3 }).seeds);
+    expect(all.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4294967294, 4294967295]);
+    const r = await sbsim('check', '--runs', '4', '--seed', '4294967295', '--shard', '2/2');
+    expect(r.code).toBe(EXIT_OK);
+    expect(r.err).toBe('sbsim check: seed 0 (shard 2/2 of seed 4294967295), 2 runs, generated workloads');
+  });
+
   it('--shard in the report: its seed, runs and place, in the summary and the JSON', async () => {
     const json = await sbsim('check', '--runs', '10', '--seed', '7', '--shard', '2/3', '--json');
     expect(json.code).toBe(EXIT_OK);

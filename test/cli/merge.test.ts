@@ -181,6 +181,38 @@ describe('sbsim merge: a mutant found by some shards', () => {
   });
 });
 
+describe('sbsim merge: seeds past 4294967295', () => {
+  it('shard 2/2 of seed 4294967295 searches seed 0, as --seed 0 does, and merges with shard 1', async () => {
+    const [one, two] = [join(dir, 'wrap-1.json'), join(dir, 'wrap-2.json')];
+    for (const [file, i] of [
+      [one, 1],
+      [two, 2],
+    ] as const)
+      expect(await checkInto(file, '--seed', '4294967295', '--runs', '8', '--shard', `${i}/2`, '--no-timing')).toBe(
+        EXIT_OK,
+      );
+    const { search, shard: part, ...found } = read(two);
+    expect([search.seed, part, found.seed, found.runs]).toEqual([4294967295, { index: 2, count: 2 }, 0, 4]);
+    // fast-check and the PRNGs read a seed modulo 2^32: the wrapped seed is the search they would have run.
+    const zero = await sbsim('check', '--seed', '0', '--runs', '4', '--json', '--no-timing');
+    const { search: _search, ...alone } = JSON.parse(zero.out) as CheckReportFile;
+    expect(found).toEqual(alone);
+
+    const r = await sbsim('merge', one, two, '--json');
+    expect(r.code).toBe(EXIT_OK);
+    const merged = JSON.parse(r.out) as MergedReport;
+    expect(merged.shards.map((s) => s.seed)).toEqual([4294967295, 0]);
+    expect(merged.runs).toBe(8);
+
+    // A report whose shard seed was not wrapped is not of this search.
+    const unwrapped = join(dir, 'wrap-unwrapped.json');
+    writeFileSync(unwrapped, JSON.stringify({ ...read(two), seed: 4294967296 }));
+    const refused = await sbsim('merge', one, unwrapped);
+    expect(refused.code).toBe(EXIT_USAGE);
+    expect(refused.err).toBe(`sbsim merge: ${unwrapped}: shard 2 of seed 4294967295 searches seed 0, not 4294967296`);
+  });
+});
+
 describe('sbsim merge: reports that cannot be merged', () => {
   it('exit 2, one line on stderr naming the file and the reason, nothing on stdout', async () => {
     const file = (name: string, text: string) => {
