@@ -15,7 +15,7 @@
  * (§2.2) waits in `accepting.backingOff` while retries are left. Replies are told apart by the request
  * they answer (the `answered` / `refused` guards); a reply to a request of an earlier session is stale.
  */
-import { and, assertEvent, raise, setup } from 'xstate';
+import { and, assertEvent, setup } from 'xstate';
 import type {
   ActorId,
   ClientRequest,
@@ -278,25 +278,32 @@ function fact(f: Extract<Effect, { type: 'fx.fact' }>['fact']): Effect {
 
 const none = (): Step => ({ patch: {}, fx: [] });
 
-/** How a reply relates to what the consumer asked: the request it answers, and whether it still counts. */
-type Answer =
-  | { readonly kind: 'probe'; readonly p: Pending }
-  | { readonly kind: 'stale' }
-  | { readonly kind: 'lockLost' }
-  | { readonly kind: 'answered' | 'refused'; readonly p: Pending };
+/** A handler slot is free (`concurrency`, maxConcurrentCalls; §9). */
+function slotFree(ctx: ConsumerContext): boolean {
+  let busy = 0;
+  for (const _ in ctx.inflight) busy++;
+  return busy < ctx.spec.concurrency;
+}
 
-function answerOf(ctx: ConsumerContext, event: Event): Answer | null {
+/**
+ * How a reply relates to what the consumer asked (the request it answers is `pendingOf`): a probe's
+ * answer, stale (an earlier session's), a lost lock, or this session's answer or refusal. Null for any
+ * other event. Asked by every reply guard, so it allocates nothing.
+ */
+type AnswerKind = 'probe' | 'stale' | 'lockLost' | 'answered' | 'refused';
+
+function answerOf(ctx: ConsumerContext, event: Event): AnswerKind | null {
   if (event.type !== 'reply') return null;
   const p = pendingFor(ctx, event.reqId);
   if (!p) return null;
-  if (p.op === 'probe') return { kind: 'probe', p };
+  if (p.op === 'probe') return 'probe';
   // An accept opens the next epoch, so its own answer is never stale.
-  if (p.epoch !== ctx.epoch && p.op !== 'accept') return { kind: 'stale' };
-  if (event.ok) return { kind: 'answered', p };
+  if (p.epoch !== ctx.epoch && p.op !== 'accept') return 'stale';
+  if (event.ok) return 'answered';
   // Accept and close failures have their own handling; any other operation refused with SessionLockLost
   // means the session is gone (§2.5).
-  if (p.op !== 'accept' && p.op !== 'close' && event.error.code === 'SessionLockLost') return { kind: 'lockLost' };
-  return { kind: 'refused', p };
+  if (p.op !== 'accept' && p.op !== 'close' && event.error.code === 'SessionLockLost') return 'lockLost';
+  return 'refused';
 }
 
 /** The request a reply answers (the actions run before the reply's request is forgotten). */
@@ -721,44 +728,39 @@ export const consumerMachine = setup({
   },
   guards: {
     /** The reply answers a request of this session (or an accept) with a result (§2, §3). */
-    answered: ({ context, event }, params: { op: Op }) => {
-      const a = answerOf(context, event);
-      return a?.kind === 'answered' && a.p.op === params.op;
-    },
+    answered: ({ context, event }, params: { op: Op }) =>
+      answerOf(context, event) === 'answered' && pendingOf(context, event)?.op === params.op,
     /** The reply refuses a request of this session (or an accept), not for a lost lock (§2.2, §3.3, §2.7, J1). */
-    refused: ({ context, event }, params: { op: Op }) => {
-      const a = answerOf(context, event);
-      return a?.kind === 'refused' && a.p.op === params.op;
-    },
+    refused: ({ context, event }, params: { op: Op }) =>
+      answerOf(context, event) === 'refused' && pendingOf(context, event)?.op === params.op,
     /** An operation under the session lock failed with SessionLockLost: the session is gone (§2.5, T11). */
-    lockLost: ({ context, event }) => answerOf(context, event)?.kind === 'lockLost',
+    lockLost: ({ context, event }) => answerOf(context, event) === 'lockLost',
     /** The reply answers a request made for an earlier session: it no longer counts (§2.5). */
-    staleAnswer: ({ context, event }) => answerOf(context, event)?.kind === 'stale',
+    staleAnswer: ({ context, event }) => answerOf(context, event) === 'stale',
     /** The reply answers a probe: the broker's facts record it; the consumer takes no decision on it. */
-    probeAnswered: ({ context, event }) => answerOf(context, event)?.kind === 'probe',
+    probeAnswered: ({ context, event }) => answerOf(context, event) === 'probe',
     /** A probe of the session held renewed its lock (T10). */
     probeRenewed: ({ context, event }) => {
-      const a = answerOf(context, event);
       return (
-        a?.kind === 'probe' &&
-        a.p.epoch === context.epoch &&
+        answerOf(context, event) === 'probe' &&
+        pendingOf(context, event)?.epoch === context.epoch &&
         event.type === 'reply' &&
         event.ok &&
         event.result.kind === 'renewed'
       );
     },
     /** A probe of the session held received messages: real deliveries under this lock (T4, T9). */
-    probeReceived: ({ context, event }) => {
-      const a = answerOf(context, event);
-      return a?.kind === 'probe' && a.p.epoch === context.epoch && messagesOf(event).length > 0;
-    },
+    probeReceived: ({ context, event }) =>
+      answerOf(context, event) === 'probe' &&
+      pendingOf(context, event)?.epoch === context.epoch &&
+      messagesOf(event).length > 0,
     /** The receive came back empty: nothing arrived within its wait (§9). */
     receivedNothing: ({ event }) =>
       event.type === 'reply' && event.ok && event.result.kind === 'received' && event.result.messages.length === 0,
     /** Some handler is still processing a message. */
     handlersBusy: ({ context }) => Object.keys(context.inflight).length > 0,
     /** A handler slot is free (`concurrency`, maxConcurrentCalls; §9). */
-    handlerSlotFree: ({ context }) => Object.keys(context.inflight).length < context.spec.concurrency,
+    handlerSlotFree: ({ context }) => slotFree(context),
     /** `fetchDeferred`: a message this consumer deferred in the session held is waiting to be fetched (T9). */
     deferredToFetch: ({ context }) => nextDeferred(context, context.deferredSeqs) !== undefined,
     /** `fetchDeferred`: after the fetch answered, another deferred message is waiting (T9). */
@@ -860,7 +862,11 @@ export const consumerMachine = setup({
     /** A plain receiver needs no session: a new epoch of receiving from the entity straight away (§8). */
     beginPlainReceiving: patch(({ context }) => ({ epoch: context.epoch + 1, inflight: {} })),
     /** A handler slot may be free: the receiver asks for more if it is not already asking. */
-    askForMessages: raise({ type: 'consumer.pump' }),
+    askForMessages: act(({ context, enqueue }) => {
+      // Only when a slot is free: the pump is taken only then (`handlerSlotFree`), so a pump that could
+      // not be taken is not raised at all.
+      if (slotFree(context)) enqueue.raise({ type: 'consumer.pump' });
+    }),
     /** Receive up to the free handler slots, waiting up to `receiveWaitMs` (T4, T4', §9). */
     requestMessages: act(({ context, enqueue }) => {
       const busy = Object.keys(context.inflight).length;

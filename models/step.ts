@@ -58,6 +58,32 @@ interface SnapshotLike {
   readonly context: MachineContext;
 }
 
+/**
+ * A machine snapshot with a new context: every other field is XState's own, shared (an action never
+ * changes the state nodes, so the value and tags made of them stay). Written field by field rather than
+ * spread, as the snapshot's one shape; test/models/step.test.ts checks it has exactly XState's fields.
+ */
+export function withContext<S extends SnapshotLike>(snapshot: S, context: MachineContext): S {
+  const s = snapshot as unknown as Record<string, unknown>;
+  return {
+    status: s.status,
+    output: s.output,
+    error: s.error,
+    machine: s.machine,
+    context,
+    _nodes: s._nodes,
+    value: s.value,
+    tags: s.tags,
+    children: s.children,
+    historyValue: s.historyValue,
+    matches: s.matches,
+    hasTag: s.hasTag,
+    can: s.can,
+    getMeta: s.getMeta,
+    toJSON: s.toJSON,
+  } as unknown as S;
+}
+
 /** The call signature XState's types expect of an action; built-ins are never called through it. */
 type ActionLike<C, E, P> = (args: StepArgs<C, E>, params: P) => void;
 
@@ -78,7 +104,7 @@ function builtIn<C, E, P>(
     let next = snapshot;
     for (const _ in patch) {
       // The state nodes (and the value and tags made of them) stay; the context is new.
-      next = { ...snapshot, context: { ...snapshot.context, ...patch } };
+      next = withContext(snapshot, { ...snapshot.context, ...patch });
       break;
     }
     return [next, fx !== undefined && fx.length > 0 ? fx : undefined, undefined];
