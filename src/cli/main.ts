@@ -33,7 +33,7 @@ Usage:
   sbsim machines [NAME] [--format text|mermaid|json|html] [--out FILE]
                 the statecharts, drawn from their XState definitions: session, lock, entity,
                 consumer, topic (default: all)
-  sbsim bench   [--json]                executions and steps per second
+  sbsim bench   [--json] [--scale-to N] executions and steps per second; cost per message at 10 … N messages
   sbsim help                            this text
 
 Workloads: ${Object.keys(WORKLOADS).join(', ')} (or a JSON file)
