@@ -63,8 +63,17 @@ export interface EntityContext {
   readonly sessionSeqs: Readonly<Record<string, number>>;
   /** The message the last accepted send stored (numbered and stamped, T1), read by the send's later actions. */
   readonly lastSent: StoredMessage | null;
+  /**
+   * Every session the entity has seen. Updated in place, with `candidates`, rather than copied: a session
+   * is never forgotten (§2.1), so the directory grows with the run, and copying it on every status report
+   * made a run's cost grow with the square of its sessions. Nothing reads an entity snapshot once the
+   * next event has been sent (the world reads the live context).
+   */
   readonly sessions: Readonly<Record<string, SessionEntry>>;
+  /** The sessions accept-next may offer (`Rules.offeredByAcceptNext` of their entry), with their `order`. */
+  readonly candidates: ReadonlyMap<string, number>;
   readonly sessionCount: number;
+  /** Appended to in place, as `sessions` is updated in place: copied on every dead letter, it cost the square of their number. */
   readonly dlq: readonly DeadLetterEntry[];
   /** accept-next calls waiting for a session to become available. */
   readonly waiters: readonly Waiter[];
@@ -148,13 +157,19 @@ function sessionIdOf(event: EntityEvent): string | undefined {
 
 function ensureSession(ctx: EntityContext, sessionId: string): Step {
   if (ctx.sessions[sessionId]) return NOTHING;
+  enter(ctx, sessionId, { active: false, locked: false, order: ctx.sessionCount });
   return {
-    patch: {
-      sessions: { ...ctx.sessions, [sessionId]: { active: false, locked: false, order: ctx.sessionCount } },
-      sessionCount: ctx.sessionCount + 1,
-    },
+    patch: { sessionCount: ctx.sessionCount + 1 },
     fx: [{ type: 'fx.spawnSession', entity: ctx.scope.entity, sessionId }],
   };
+}
+
+/** Write a session's entry into the directory, in place, and keep `candidates` in step with it. */
+function enter(ctx: EntityContext, sessionId: string, entry: SessionEntry): void {
+  (ctx.sessions as Record<string, SessionEntry>)[sessionId] = entry;
+  const candidates = ctx.candidates as Map<string, number>;
+  if (ctx.scope.rules.offeredByAcceptNext(entry)) candidates.set(sessionId, entry.order);
+  else candidates.delete(sessionId);
 }
 
 /** The message the send being handled has just stamped (`stampMessage` runs first in every accepting send). */
@@ -192,12 +207,8 @@ export function sendRejected(ctx: EntityContext, spec: MessageSpec): Effect {
 
 /** T3: the sessions accept-next may offer, oldest first. */
 function available(ctx: EntityContext): string[] {
-  const offered = ctx.scope.rules.offeredByAcceptNext;
-  const ids = Object.keys(ctx.sessions).filter((id) => {
-    const s = ctx.sessions[id];
-    return s !== undefined && offered(s);
-  });
-  return ids.sort((a, b) => (ctx.sessions[a]?.order ?? 0) - (ctx.sessions[b]?.order ?? 0));
+  const ids = [...ctx.candidates.keys()];
+  return ids.sort((a, b) => (ctx.candidates.get(a) ?? 0) - (ctx.candidates.get(b) ?? 0));
 }
 
 /** T3: offer one of `candidates` (a Chooser decision unless there is one, or the order is `oldestFirst`). */
@@ -239,21 +250,18 @@ function wait(ctx: EntityContext, waiter: Waiter, nowMs: number): Step {
   };
 }
 
-/** The session directory after a session's status report. */
-function withStatus(
-  ctx: EntityContext,
-  event: Extract<EntityEvent, { type: 'entity.status' }>,
-): Readonly<Record<string, SessionEntry>> {
+/** A session's directory entry after its status report. */
+function withStatus(ctx: EntityContext, event: Extract<EntityEvent, { type: 'entity.status' }>): SessionEntry {
   const prev = ctx.sessions[event.sessionId];
-  return {
-    ...ctx.sessions,
-    [event.sessionId]: { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount },
-  };
+  return { active: event.active > 0, locked: event.locked, order: prev?.order ?? ctx.sessionCount };
 }
 
 /** T3: a status report wakes the first waiting accept-next when, after it, some session is available. */
 export function wakesWaiter(ctx: EntityContext, event: Extract<EntityEvent, { type: 'entity.status' }>): boolean {
-  return ctx.waiters.length > 0 && available({ ...ctx, sessions: withStatus(ctx, event) }).length > 0;
+  if (ctx.waiters.length === 0) return false;
+  if (ctx.scope.rules.offeredByAcceptNext(withStatus(ctx, event))) return true;
+  // Some other session is available (this one's entry is about to be replaced).
+  return ctx.candidates.size - (ctx.candidates.has(event.sessionId) ? 1 : 0) > 0;
 }
 
 // Non-session mode: competing consumers, one peek-lock per message.
@@ -420,9 +428,9 @@ export const entityMachine = setup({
       enqueueStep(enqueue, plainExpiry(context, nowOf(event)));
     }),
     /** §3.5: a dead-lettered message joins the entity's dead-letter queue. */
-    recordDeadLetter: patch(({ context, event }) => {
+    recordDeadLetter: act(({ context, event }) => {
       assertEvent(event, 'entity.deadLetter');
-      return { dlq: [...context.dlq, event.entry] };
+      (context.dlq as DeadLetterEntry[]).push(event.entry);
     }),
 
     // Send (T1)
@@ -522,9 +530,9 @@ export const entityMachine = setup({
       enqueueStep(enqueue, wait(context, { from: event.from, reqId: event.reqId, mode: event.mode }, nowOf(event)));
     }),
     /** T3: record whether a session has active messages and whether it is locked. */
-    recordStatus: patch(({ context, event }) => {
+    recordStatus: act(({ context, event }) => {
       assertEvent(event, 'entity.status');
-      return { sessions: withStatus(context, event) };
+      enter(context, event.sessionId, withStatus(context, event));
     }),
     /** T3: the first waiting accept-next is offered an available session. */
     serveWaiter: act(({ context, enqueue }) => {
@@ -728,6 +736,7 @@ export const entityMachine = setup({
     sessionSeqs: {},
     lastSent: null,
     sessions: {},
+    candidates: new Map(),
     sessionCount: 0,
     dlq: [],
     waiters: [],

@@ -11,6 +11,11 @@
  * action never changes the active state nodes, so the new snapshot shares them (and the state value and
  * tags derived from them) with the old one; only the context is new.
  *
+ * One exception, in the entity: its session directory (with the index of accept-next's candidates) and its
+ * dead-letter queue grow with the run and are updated in place by their actions, since copying them on
+ * every status report or dead letter made a long run cost the square of its sessions (models/entity.ts).
+ * Nothing keeps an old entity snapshot: the world reads the live context and copies what it reports.
+ *
  * Order is XState's: each action sees the context the previous ones left; effects are emitted after
  * the macrostep, in action order, exactly as `emit` defers them; raised events join the internal queue
  * as `raise` puts them there.

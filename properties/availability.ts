@@ -33,10 +33,15 @@ export class SessionBoard {
   readonly locks = new LockTable();
   /** `expiresAt` of every sent message, by `messageKey` (`null`: never). */
   private readonly expiresAt = new Map<string, number | null>();
-  /** The sessions seen so far, per entity. */
-  private readonly sessions = new Map<string, Set<string>>();
+  /** The sessions seen so far, per entity, each with its place in the order they were first seen. */
+  private readonly sessions = new Map<string, Map<string, number>>();
   /** The availability window of each session, by `sessionKey`. */
   private readonly open = new Map<string, Window>();
+  /**
+   * The same windows per entity, by session: the liveness properties ask for an entity's windows on
+   * every step, and walking every session the entity ever had instead made a check quadratic in them.
+   */
+  private readonly openIn = new Map<string, Map<string, Window>>();
   /** Since when each session has had no lock holder, once it has had one (a session never locked is free from t=0). */
   private readonly freeSince = new Map<string, number>();
   /** Sessions held at the end of the last step that touched them. */
@@ -52,8 +57,8 @@ export class SessionBoard {
     this.locks.apply(e);
     if (f.kind === 'sent') this.expiresAt.set(messageKey(f.entity, f.seq), f.expiresAtMs);
     if (!('session' in f) || f.session === null) return;
-    const known = this.sessions.get(f.entity) ?? new Set<string>();
-    known.add(f.session);
+    const known = this.sessions.get(f.entity) ?? new Map<string, number>();
+    if (!known.has(f.session)) known.set(f.session, known.size);
     this.sessions.set(f.entity, known);
     this.touched.set(sessionKey(f.entity, f.session), { entity: f.entity, session: f.session });
   }
@@ -65,35 +70,43 @@ export class SessionBoard {
       else if (this.held.delete(key)) this.freeSince.set(key, t);
       const until = this.availableUntil(entity, session, t);
       const old = this.open.get(key);
-      if (until === null) this.open.delete(key);
+      if (until === null) this.setWindow(key, entity, session, undefined);
       // A window that lapsed by time before this step was a gap: the session is available anew from now.
-      else if (old && old.until > t) this.open.set(key, { ...old, until });
-      else this.open.set(key, { entity, session, since: t, until });
+      else if (old && old.until > t) this.setWindow(key, entity, session, { ...old, until });
+      else this.setWindow(key, entity, session, { entity, session, since: t, until });
     }
     this.touched = new Map();
   }
 
+  private setWindow(key: string, entity: string, session: string, w: Window | undefined): void {
+    let inEntity = this.openIn.get(entity);
+    if (!inEntity) this.openIn.set(entity, (inEntity = new Map()));
+    if (w === undefined) {
+      this.open.delete(key);
+      inEntity.delete(session);
+    } else {
+      this.open.set(key, w);
+      inEntity.set(session, w);
+    }
+  }
+
   /** The sessions of `entity` available to accept-next at time `t`, as of the last completed step. */
   available(entity: string, t: number): Window[] {
-    const out: Window[] = [];
-    for (const session of this.sessions.get(entity) ?? []) {
-      const w = this.open.get(sessionKey(entity, session));
-      if (w && w.until > t) out.push(w);
-    }
-    return out;
+    return this.windows(entity).filter((w) => w.until > t);
   }
 
   /**
-   * Every window of `entity` still on record: the current ones, and ones that lapsed by time since
-   * (a window is replaced or dropped only at the end of a step that touches its session).
+   * Every window of `entity` still on record, in the order its sessions were first seen: the current
+   * ones, and ones that lapsed by time since (a window is replaced or dropped only at the end of a step
+   * that touches its session).
    */
   windows(entity: string): Window[] {
-    const out: Window[] = [];
-    for (const session of this.sessions.get(entity) ?? []) {
-      const w = this.open.get(sessionKey(entity, session));
-      if (w) out.push(w);
-    }
-    return out;
+    const inEntity = this.openIn.get(entity);
+    if (!inEntity || inEntity.size === 0) return [];
+    const out = [...inEntity.values()];
+    if (out.length === 1) return out;
+    const rank = this.sessions.get(entity) as Map<string, number>;
+    return out.sort((a, b) => (rank.get(a.session) ?? 0) - (rank.get(b.session) ?? 0));
   }
 
   /** The window of one session, if it is available at time `t`. */
@@ -127,9 +140,12 @@ export class SessionBoard {
     if (this.locks.holder(entity, session) !== undefined) return null;
     const active = this.book.inSession(entity, session, 'active');
     if (active.length === 0) return null;
-    const ends = active.map((m) => this.expiry(m) ?? Infinity);
     // Session-wide expiry: the first TTL to run out takes the whole session; otherwise the last one does.
-    const until = this.sessionWideExpiry ? Math.min(...ends) : Math.max(...ends);
+    let until = this.sessionWideExpiry ? Infinity : -Infinity;
+    for (const m of active) {
+      const end = this.expiry(m) ?? Infinity;
+      until = this.sessionWideExpiry ? Math.min(until, end) : Math.max(until, end);
+    }
     return until > t ? until : null;
   }
 }

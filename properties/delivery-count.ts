@@ -152,7 +152,7 @@ export const deliveryCount: Property = {
           const by = ` (lock ${f.token}${f.consumer ? ` of ${f.consumer}` : ''})`;
           const under =
             f.session === null
-              ? [...book.all()].filter((m) => m.entity === f.entity && m.state === 'locked' && m.token === f.token)
+              ? book.lockedUnder(f.entity, f.token)
               : book.inSession(f.entity, f.session, 'locked').filter((m) => m.token === f.token);
           for (const m of under)
             if (!fetched.has(messageKey(m.entity, m.seq)))

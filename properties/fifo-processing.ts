@@ -18,7 +18,6 @@
  * [I:net#35655], [I:java#24047], [I:docs-pr#128317].
  */
 import type { FactEvent } from '../src/trace/types.ts';
-import type { BookEntry } from './message-book.ts';
 import { MessageBook } from './message-book.ts';
 import { Namer, consumerSpec, entityConfigs, factsOf, ms, sentMessages, sessionKey, violation } from './oracle.ts';
 import type { Property, RunRecord, Violation } from './types.ts';
@@ -181,7 +180,7 @@ function notesFor(g: Group, a: Analysis): string[] {
   if (firstNote !== null)
     notes.push(inversions > 1 ? `${firstNote} (${inversions} completions came after a higher one)` : firstNote);
   // Messages that left the order without being processed, while later ones were.
-  for (const m of sessionMessages(a.book, g)) {
+  for (const m of a.book.session(g.entity, g.session)) {
     const later = g.completions.find((c) => c.seq > m.seq);
     if (!later) continue;
     const completed = seqs.includes(m.seq);
@@ -201,10 +200,6 @@ function notesFor(g: Group, a: Analysis): string[] {
     }
   }
   return notes;
-}
-
-function sessionMessages(book: MessageBook, g: Group): BookEntry[] {
-  return [...book.all()].filter((m) => m.entity === g.entity && m.session === g.session).sort((x, y) => x.seq - y.seq);
 }
 
 function list(seqs: readonly number[]): string {

@@ -5,7 +5,7 @@
  * Nothing here reads the machines: it is rebuilt from the facts alone (the Elle/Jepsen way), so a
  * property can never agree with the model merely because it shares the model's code.
  */
-import type { FactEvent } from '../src/trace/types.ts';
+import type { FactEvent, TraceEvent } from '../src/trace/types.ts';
 import type { Workload } from '../src/world/workload.ts';
 import type { RunRecord, Violation } from './types.ts';
 
@@ -32,8 +32,38 @@ export interface SentMessage {
   readonly t: number;
 }
 
+/**
+ * What `derive` makes of an append-only list, made once per list and length: every property of a check
+ * reads the same facts, messages and steps of the one run, and rebuilding them twelve times was a good
+ * part of a check's cost. A list that has grown since (a live trace) is read again.
+ */
+export function derivedOnce<T, R>(
+  cache: WeakMap<readonly T[], { readonly length: number; readonly value: R }>,
+  list: readonly T[],
+  derive: (list: readonly T[]) => R,
+): R {
+  const hit = cache.get(list);
+  if (hit && hit.length === list.length) return hit.value;
+  const value = derive(list);
+  cache.set(list, { length: list.length, value });
+  return value;
+}
+
+const sentCache = new WeakMap<
+  readonly FactEvent[],
+  { readonly length: number; readonly value: ReadonlyMap<string, SentMessage> }
+>();
+const factsCache = new WeakMap<
+  readonly TraceEvent[],
+  { readonly length: number; readonly value: readonly FactEvent[] }
+>();
+
 /** Every message the broker accepted, by `messageKey`, from the `sent` facts. */
-export function sentMessages(facts: readonly FactEvent[]): Map<string, SentMessage> {
+export function sentMessages(facts: readonly FactEvent[]): ReadonlyMap<string, SentMessage> {
+  return derivedOnce(sentCache, facts, readSent);
+}
+
+function readSent(facts: readonly FactEvent[]): Map<string, SentMessage> {
   const out = new Map<string, SentMessage>();
   for (const e of facts) {
     const f = e.fact;
@@ -102,8 +132,8 @@ export function violation(
 }
 
 /** The facts of the run, in order. */
-export function factsOf(run: RunRecord): FactEvent[] {
-  return run.trace.filter((e): e is FactEvent => e.k === 'fact');
+export function factsOf(run: RunRecord): readonly FactEvent[] {
+  return derivedOnce(factsCache, run.trace, (trace) => trace.filter((e): e is FactEvent => e.k === 'fact'));
 }
 
 export interface Hold {

@@ -4,6 +4,7 @@
  * facts and returns in the order they happened).
  */
 import type { CallEvent, FactEvent, ReturnEvent, TraceEvent } from '../src/trace/types.ts';
+import { derivedOnce } from './oracle.ts';
 
 /** The events a liveness property reads: facts, client calls and broker returns. */
 export type StepEvent = FactEvent | CallEvent | ReturnEvent;
@@ -14,7 +15,14 @@ export interface Step {
   readonly events: readonly StepEvent[];
 }
 
-export function stepsOf(trace: readonly TraceEvent[]): Step[] {
+const stepsCache = new WeakMap<readonly TraceEvent[], { readonly length: number; readonly value: readonly Step[] }>();
+
+/** The run's steps, in order (made once per trace: `derivedOnce`). */
+export function stepsOf(trace: readonly TraceEvent[]): readonly Step[] {
+  return derivedOnce(stepsCache, trace, cutIntoSteps);
+}
+
+function cutIntoSteps(trace: readonly TraceEvent[]): Step[] {
   const out: { step: number; t: number; events: StepEvent[] }[] = [];
   for (const e of trace) {
     if (e.k === 'deliver') continue;

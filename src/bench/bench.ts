@@ -11,6 +11,9 @@
  *    `transition()` instead of live actors — the other execution style the world could have used.
  * 4. A calibration: `transition()` and `actor.send()` on a two-state toggle, to read the figures
  *    above against the speed of the machine they ran on.
+ * 5. Scaling: one workload shape (src/workloads/scaling.ts) at 10 … 10^5 messages — steps, time per step
+ *    and per message, the property check's time, the heap the run holds. A harness whose cost per
+ *    message stays flat as runs grow has no step, index or scan that grows with the run.
  *
  * Each contender is warmed up, then timed over whole passes of its seed set until its time budget is
  * spent (at least one pass), so every figure averages the same executions. Contenders compared with
@@ -23,9 +26,12 @@ import { createRequire } from 'node:module';
 import type { AnyActorRef, AnyStateMachine } from 'xstate';
 import { createActor, createMachine, initialTransition, transition } from 'xstate';
 import type { ActorId, SimEvent } from '../../models/events.ts';
-import { ALL_PROPERTIES } from '../../properties/index.ts';
+import { ALL_PROPERTIES, checkAll } from '../../properties/index.ts';
+import { factsOf, sentMessages } from '../../properties/oracle.ts';
+import { stepsOf } from '../../properties/trace-steps.ts';
 import type { RunRecord } from '../../properties/types.ts';
 import { Chooser } from '../sim/chooser.ts';
+import { SESSION_MESSAGES, SESSIONS_AT_ONCE, scalingWorkload } from '../workloads/scaling.ts';
 import { standardWorkload } from '../workloads/standard.ts';
 import { runWorkload } from '../world/run.ts';
 import type { TraceLevel, WorldObserver } from '../world/world.ts';
@@ -48,6 +54,10 @@ export interface BenchOptions {
   readonly calibrationMs?: number;
   /** Message counts of the specification's scaling runs. Default 100, 1000, 4000. */
   readonly scalingMessages?: readonly number[];
+  /** Message counts of the scaling table (`scalingWorkload`), smallest first. Default `SCALING_SIZES`. */
+  readonly scalingSizes?: readonly number[];
+  /** A scaling row repeats its run until this much CPU time is spent (small sizes). Default 500. */
+  readonly scalingMinMs?: number;
   /** Told what is about to run, in a few words. */
   readonly onProgress?: (what: string) => void;
 }
@@ -105,14 +115,60 @@ export interface BenchReport {
   };
   /** What the property check costs on top of a run: the price of a checked run in `sbsim check`. */
   readonly properties: PropertyCost;
+  /** The scaling table: the same workload shape at growing sizes. */
+  readonly scaling: Scaling;
   readonly totalSeconds: number;
 }
+
+export interface Scaling {
+  /** The shape, in words. */
+  readonly workload: string;
+  /**
+   * Whether garbage was collected before each heap reading (node run with --expose-gc, as `npm run
+   * bench` does); without it `heapMb` also counts garbage not collected yet.
+   */
+  readonly heapAfterGc: boolean;
+  readonly rows: readonly ScalingRow[];
+}
+
+export interface ScalingRow {
+  readonly messages: number;
+  readonly sessions: number;
+  /** Steps of one run (seed 1). */
+  readonly steps: number;
+  readonly hitBound: boolean;
+  /** Runs the figures average: a small size repeats until `scalingMinMs` is spent. */
+  readonly runs: number;
+  /**
+   * One run at trace level facts, ms of CPU time (user + system, `process.cpuUsage`): on a shared
+   * machine wall time also counts whatever else runs, and one long run cannot take turns with anything.
+   */
+  readonly runMs: number;
+  readonly usPerStep: number;
+  readonly usPerMessage: number;
+  /** Every property over the run's record (`checkAll`, as `sbsim check` does), ms of CPU time. */
+  readonly propertyMs: number;
+  readonly propertyUsPerMessage: number;
+  /** V8 `heapUsed` with the run's record and its check's derived data held, less before the run, MB. */
+  readonly heapMb: number;
+  /** The process's peak resident set so far (`process.resourceUsage().maxRSS`), MB: rows run smallest first. */
+  readonly peakRssMb: number;
+}
+
+/** The default sizes of the scaling table; `sbsim bench --scale-to 100000` goes on to 10^5. */
+export const SCALING_SIZES: readonly number[] = [10, 100, 1_000, 10_000];
 
 export interface PropertyCost {
   /** One execution at trace level facts (the level `check` runs at), ms. */
   readonly runMsPerExecution: number;
-  /** Each property over one execution's record, ms, in the order `check` runs them. */
+  /**
+   * Each property over one execution's record, ms, in the order `check` runs them; the facts, sent
+   * messages and steps all of them read are derived once per run, outside these (`derivedMsPerExecution`).
+   */
   readonly perProperty: Readonly<Record<string, number>>;
+  /** Deriving the facts, sent messages and steps every property reads, once per run, ms. */
+  readonly derivedMsPerExecution: number;
+  /** The properties and what they share, ms. */
   readonly totalMsPerExecution: number;
   /** Properties' share of a checked run: properties / (run + properties), 0..1. */
   readonly share: number;
@@ -183,6 +239,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
   );
   progress('calibration');
   const calibration = calibrate(options.calibrationMs ?? 1_000, warmupMs);
+  const scaling = scalingTable(options.scalingSizes ?? SCALING_SIZES, options.scalingMinMs ?? 500, progress);
 
   return {
     workload: workload.name,
@@ -203,6 +260,7 @@ export function runBench(options: BenchOptions = {}): BenchReport {
     pureTransition: { ...against(pureTimed, rawOnPureSet), matchesHarness: pureMatches },
     calibration: { ...calibration, reference: REFERENCE_CALIBRATION },
     properties,
+    scaling,
     totalSeconds: (performance.now() - started) / 1000,
   };
 }
@@ -235,16 +293,35 @@ function propertyCost(
     } while (performance.now() - started < budget);
     perProperty[p.id] = (performance.now() - started) / (passes * records.length);
   }
-  const total = Object.values(perProperty).reduce((a, b) => a + b, 0);
+  const derived = derivedCost(records, budget);
+  const total = Object.values(perProperty).reduce((a, b) => a + b, 0) + derived;
   const spec = perProperty[SPEC_ID] ?? 0;
   return {
     runMsPerExecution: runMs,
     perProperty,
+    derivedMsPerExecution: derived,
     totalMsPerExecution: total,
     share: total / (runMs + total),
     specificationAdds: spec / (runMs + total - spec),
     specificationScaling: scalingMessages.map(specOnLargeRun),
   };
+}
+
+/** What the properties share, per record: its facts, sent messages and steps, derived anew (a copy of the trace is a new key). */
+function derivedCost(records: readonly RunRecord[], budgetMs: number): number {
+  let passes = 0;
+  let ms = 0;
+  do {
+    const copies = records.map((r) => ({ ...r, trace: r.trace.slice() }));
+    const started = performance.now();
+    for (const r of copies) {
+      sentMessages(factsOf(r));
+      stepsOf(r.trace);
+    }
+    ms += performance.now() - started;
+    passes++;
+  } while (ms < budgetMs);
+  return ms / (passes * records.length);
 }
 
 /** broker-conformance over one run of `n` messages in 10 sessions, three consumers completing and abandoning. */
@@ -277,6 +354,80 @@ function specOnLargeRun(n: number) {
   spec?.check(record);
   const specMs = performance.now() - started;
   return { messages: n, steps: run.steps, specMs, usPerMessage: (specMs * 1000) / n };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Scaling
+
+const collectGarbage: (() => void) | undefined = (globalThis as { gc?: () => void }).gc;
+const WARMUP_MESSAGES = 1_000;
+
+function scalingTable(sizes: readonly number[], minMs: number, progress: (what: string) => void): Scaling {
+  // A warm-up at the shape's own size: the standard workload's few sessions leave paths untried.
+  const warmup = Math.min(WARMUP_MESSAGES, Math.max(0, ...sizes));
+  if (warmup > 0) {
+    progress(`scaling: warm-up, ${warmup.toLocaleString('en-US')} messages`);
+    const run = runWorkload(normalizeWorkload(scalingWorkload(warmup)), { seed: 2, trace: 'facts' });
+    checkAll({ workload: run.workload, trace: run.trace, final: run.final, hitBound: run.hitBound });
+  }
+  const rows = sizes.map((n) => {
+    progress(`scaling: ${n.toLocaleString('en-US')} messages`);
+    return scalingRow(n, minMs);
+  });
+  const shape = scalingWorkload(1);
+  const consumers = shape.consumers?.length ?? 0;
+  return {
+    workload: `sessions of ${SESSION_MESSAGES} messages, ${SESSIONS_AT_ONCE} at a time, ${consumers} accept-next consumers (src/workloads/scaling.ts)`,
+    heapAfterGc: collectGarbage !== undefined,
+    rows,
+  };
+}
+
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** One size: run (seed 1) and check it, again until `minMs` is spent; the heap held once the last is checked. */
+function scalingRow(n: number, minMs: number): ScalingRow {
+  const workload = normalizeWorkload(scalingWorkload(n));
+  collectGarbage?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  let runs = 0;
+  let runMs = 0;
+  let propertyMs = 0;
+  let last: RunRecord | undefined;
+  let steps = 0;
+  do {
+    last = undefined; // the previous run's record is garbage before the next run starts
+    const started = cpuMs();
+    const run = runWorkload(workload, { seed: 1, trace: 'facts' });
+    const ran = cpuMs();
+    last = { workload: run.workload, trace: run.trace, final: run.final, hitBound: run.hitBound };
+    checkAll(last);
+    propertyMs += cpuMs() - ran;
+    runMs += ran - started;
+    steps = run.steps;
+    runs++;
+  } while (runMs + propertyMs < minMs);
+  collectGarbage?.();
+  const heapMb = Math.max(0, process.memoryUsage().heapUsed - heapBefore) / 1e6;
+  const perRun = runMs / runs;
+  const perCheck = propertyMs / runs;
+  return {
+    messages: n,
+    sessions: new Set(workload.messages.map((m) => m.sessionId)).size,
+    steps,
+    hitBound: last.hitBound,
+    runs,
+    runMs: perRun,
+    usPerStep: (perRun * 1000) / steps,
+    usPerMessage: (perRun * 1000) / n,
+    propertyMs: perCheck,
+    propertyUsPerMessage: (perCheck * 1000) / n,
+    heapMb,
+    peakRssMb: (process.resourceUsage().maxRSS * 1024) / 1e6,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 /**
- * `sbsim bench [--json]`: executions and steps per second on the standard workload, the harness's
- * overhead over raw XState, and a calibration to read them against. A table by default, JSON with
- * --json. Takes about half a minute. Exits 1 if a replay of the recorded events did not end where the
- * harness did: the world then does something to the machines besides sending them events, and the
- * overhead figures are meaningless.
+ * `sbsim bench [--json] [--scale-to N]`: executions and steps per second on the standard workload, the
+ * harness's overhead over raw XState, a calibration to read them against, and the scaling table (one
+ * workload shape at 10, 100, 1,000 and 10,000 messages; `--scale-to 100000` adds 10^5, about a minute
+ * and a half more). A table by default, JSON with --json. Takes under a minute. Exits 1 if a replay of
+ * the recorded events did not end where the harness did: the world then does something to the machines
+ * besides sending them events, and the overhead figures are meaningless.
  */
 import type { BenchReport, Throughput } from '../bench/bench.ts';
-import { runBench } from '../bench/bench.ts';
+import { SCALING_SIZES, runBench } from '../bench/bench.ts';
+import { MAX_MESSAGES } from '../schema/workload.ts';
 import { command, parseCommand, UsageError } from './args.ts';
 import { safeJson } from '../trace/visible.ts';
 import type { Io } from './io.ts';
@@ -14,17 +16,40 @@ import type { Io } from './io.ts';
 export const BENCH = command({
   name: 'bench',
   summary: `executions and steps per second on the standard workload, the harness's overhead over raw
-XState, and a calibration to read them against (about half a minute)`,
-  flags: { json: { type: 'boolean', help: 'print the figures as JSON' } },
+XState, a calibration to read them against, and the cost per message from 10 to 10,000 messages (under a
+minute)`,
+  flags: {
+    json: { type: 'boolean', help: 'print the figures as JSON' },
+    'scale-to': {
+      type: 'int',
+      value: 'N',
+      help: 'the scaling table up to N messages (10, 100, … and N; default 10000; at most 100000)',
+    },
+  },
 });
 
 export async function benchCommand(argv: readonly string[], io: Io): Promise<number> {
   const { flags, positionals } = parseCommand(BENCH, argv);
   if (positionals.length > 0) throw new UsageError(`sbsim bench: unexpected argument "${positionals[0]}"`);
   const json = flags.json === true;
-  const report = runBench(json ? {} : { onProgress: (what) => io.err(`sbsim bench: ${what}…`) });
+  const scaleTo = flags['scale-to'];
+  const scalingSizes = typeof scaleTo === 'number' ? sizesUpTo(scaleTo) : SCALING_SIZES;
+  const report = runBench({
+    scalingSizes,
+    ...(json ? {} : { onProgress: (what: string) => io.err(`sbsim bench: ${what}…`) }),
+  });
   io.out(json ? safeJson(report) : renderBench(report));
   return report.rawXState.matchesHarness && report.pureTransition.matchesHarness ? 0 : 1;
+}
+
+/** The scaling table's sizes up to `max`: the powers of ten from 10, then `max` itself. */
+export function sizesUpTo(max: number): number[] {
+  if (max < 10 || max > MAX_MESSAGES)
+    throw new UsageError(`sbsim bench: --scale-to is ${max}; it takes 10 to ${MAX_MESSAGES} messages`);
+  const sizes: number[] = [];
+  for (let n = 10; n <= max; n *= 10) sizes.push(n);
+  if (sizes[sizes.length - 1] !== max) sizes.push(max);
+  return sizes;
 }
 
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -66,7 +91,10 @@ export function renderBench(r: BenchReport): string {
     `properties, ms per execution (the run itself: ${fixed(pc.runMsPerExecution, 2)} ms at trace level facts):`,
     ...Object.entries(pc.perProperty).map(([id, ms]) => `  ${id.padEnd(22)} ${fixed(ms, 3).padStart(8)}`),
     `  ${'all'.padEnd(22)} ${fixed(pc.totalMsPerExecution, 3).padStart(8)}: ${fixed(pc.share * 100, 1)}% of a checked run; the reference specification adds ${fixed(pc.specificationAdds * 100, 1)}% to a checked run without it`,
+    `  ${'(facts, messages, steps)'.padEnd(22)} ${fixed(pc.derivedMsPerExecution, 3).padStart(8)}: derived once per run, read by all of them`,
     `specification scaling: ${pc.specificationScaling.map((s) => `${int(s.messages)} messages ${fixed(s.specMs, 0)} ms (${fixed(s.usPerMessage, 1)} µs/message)`).join(', ')}`,
+    '',
+    ...renderScaling(r),
   );
   if (!r.rawXState.matchesHarness || !r.pureTransition.matchesHarness) {
     lines.push(
@@ -78,4 +106,42 @@ export function renderBench(r: BenchReport): string {
     `vs raw: time over raw XState's on the same executions, run in turns, median over chunks of 10. Took ${fixed(r.totalSeconds, 1)} s.`,
   );
   return lines.join('\n');
+}
+
+function renderScaling(r: BenchReport): string[] {
+  const s = r.scaling;
+  const cells = (values: readonly string[]): string =>
+    values.map((v, i) => (i === 0 ? v.padStart(9) : v.padStart(i === 1 ? 10 : 9))).join(' ');
+  return [
+    `scaling: ${s.workload}; seed 1, trace facts, all properties; times are CPU time`,
+    cells([
+      'messages',
+      'steps',
+      'run ms',
+      'µs/step',
+      'µs/msg',
+      'prop ms',
+      'prop µs/msg',
+      'heap MB',
+      'KB/msg',
+      'peak RSS',
+    ]),
+    ...s.rows.map((row) =>
+      cells([
+        int(row.messages),
+        int(row.steps) + (row.hitBound ? '!' : ''),
+        fixed(row.runMs, row.runMs < 10 ? 2 : 0),
+        fixed(row.usPerStep, 1),
+        fixed(row.usPerMessage, 0),
+        fixed(row.propertyMs, row.propertyMs < 10 ? 2 : 0),
+        fixed(row.propertyUsPerMessage, 0),
+        fixed(row.heapMb, 1),
+        fixed((row.heapMb * 1000) / row.messages, 1),
+        `${fixed(row.peakRssMb, 0)} MB`,
+      ]),
+    ),
+    `µs/msg should stay flat from 1,000 messages on (smaller runs are mostly start-up and the consumers' idle tail). ` +
+      `heap: V8 heapUsed held by the run's record and its check${s.heapAfterGc ? ', garbage collected first' : ' (node without --expose-gc: garbage included)'}; peak RSS: the process so far.` +
+      (s.rows.some((row) => row.hitBound) ? ' !: hit the step bound.' : ''),
+  ];
 }

@@ -41,7 +41,7 @@ Usage:
   sbsim machines [NAME] [--format text|mermaid|json|html] [--overview] [--out FILE [--force]]
                 the statecharts, drawn from their XState definitions: session, lock, entity,
                 consumer, topic (default: all)
-  sbsim bench   [--json]                executions and steps per second
+  sbsim bench   [--json] [--scale-to N] executions and steps per second; cost per message at 10 … N messages
   sbsim help [COMMAND]                  this text, or a command's options (also: sbsim COMMAND --help)
 
 --out never replaces an existing file unless --force is given. The seed is --seed, else SBSIM_SEED.

@@ -20,11 +20,17 @@ const fires = (a: Timer, b: Timer): boolean => a.atMs < b.atMs || (a.atMs === b.
 /**
  * The pending timers, kept in firing order as they are set and cancelled (the scheduler reads the
  * earliest ones on every step, so sorting on read would repeat the same work each step).
+ *
+ * The array holds them latest first: the timers that come and go (a consumer's processing, a lock's
+ * expiry, a receive's wait) are due soon, so they are set and fired at the array's end, and the ones due
+ * late (a large workload's sends, set at the start) stay put at its front. Held earliest first, every
+ * one of those short-lived timers moved all the late ones along: a step cost as much as the workload
+ * had messages still to send.
  */
 export class Timers {
   private readonly byId = new Map<string, Timer>();
-  /** Every timer of `byId`, in firing order. */
-  private readonly sorted: Timer[] = [];
+  /** Every timer of `byId`, in reverse firing order: the next to fire is the last. */
+  private readonly latestFirst: Timer[] = [];
   private counter = 0;
 
   get size(): number {
@@ -36,15 +42,18 @@ export class Timers {
     const old = this.byId.get(id);
     if (old) this.remove(old);
     this.byId.set(id, timer);
-    // The newest timer has the highest order: it goes after every timer due no later than it.
+    // The newest timer has the highest order: it fires after every timer due no later than it, so it
+    // goes before them, after every timer due later.
+    const list = this.latestFirst;
     let lo = 0;
-    let hi = this.sorted.length;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (fires(timer, this.sorted[mid] as Timer)) hi = mid;
-      else lo = mid + 1;
+      if (fires(timer, list[mid] as Timer)) lo = mid + 1;
+      else hi = mid;
     }
-    this.sorted.splice(lo, 0, timer);
+    if (lo === list.length) list.push(timer);
+    else list.splice(lo, 0, timer);
   }
 
   cancel(id: string): void {
@@ -52,19 +61,29 @@ export class Timers {
     if (timer) this.remove(timer);
   }
 
-  /** Timers in firing order: due time, then insertion order. */
+  /** Timers in firing order: due time, then insertion order. A copy: for tests and tools, not the scheduler. */
   all(): readonly Timer[] {
-    return this.sorted;
+    return this.latestFirst.slice().reverse();
+  }
+
+  /** Every pending timer, in no particular order. */
+  values(): IterableIterator<Timer> {
+    return this.byId.values();
+  }
+
+  /** The `i`-th timer in firing order (0: the next to fire). */
+  at(i: number): Timer | undefined {
+    return this.latestFirst[this.latestFirst.length - 1 - i];
   }
 
   /** Timers eligible to fire now: the earliest ones, and any due no later than `horizonMs`. */
   eligible(horizonMs: number | null): Timer[] {
-    const all = this.sorted;
-    const first = all[0];
+    const first = this.first();
     if (!first) return [];
     const limit = horizonMs === null ? first.atMs : horizonMs;
     const out: Timer[] = [];
-    for (const t of all) {
+    for (let i = this.latestFirst.length - 1; i >= 0; i--) {
+      const t = this.latestFirst[i] as Timer;
       if (t.atMs > limit) break;
       out.push(t);
     }
@@ -73,28 +92,31 @@ export class Timers {
 
   /** How many timers at the head of the firing order are due no later than `limitMs`. */
   countDueBy(limitMs: number): number {
-    const all = this.sorted;
+    const list = this.latestFirst;
     let n = 0;
     // `!(a > b)` rather than `a <= b`: the same test as `eligible`, whatever the numbers.
-    while (n < all.length && !((all[n] as Timer).atMs > limitMs)) n++;
+    while (n < list.length && !((list[list.length - 1 - n] as Timer).atMs > limitMs)) n++;
     return n;
   }
 
   /** The earliest timer, if any. */
   first(): Timer | undefined {
-    return this.sorted[0];
+    return this.latestFirst[this.latestFirst.length - 1];
   }
 
   private remove(timer: Timer): void {
     this.byId.delete(timer.id);
+    const list = this.latestFirst;
     let lo = 0;
-    let hi = this.sorted.length;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (fires(this.sorted[mid] as Timer, timer)) lo = mid + 1;
+      if (fires(timer, list[mid] as Timer)) lo = mid + 1;
       else hi = mid;
     }
-    if (this.sorted[lo] === timer) this.sorted.splice(lo, 1);
-    else this.sorted.splice(this.sorted.indexOf(timer), 1);
+    const at = list[lo] === timer ? lo : list.indexOf(timer);
+    if (at < 0) return;
+    if (at === list.length - 1) list.pop();
+    else list.splice(at, 1);
   }
 }

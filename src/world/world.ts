@@ -38,6 +38,8 @@ interface ActorRec {
   readonly sink: ((event: SimEvent, world: World) => void) | null;
   readonly mailbox: Envelope[];
   readonly broker: boolean;
+  /** Place in creation order: the order in which the scheduler offers mailbox heads. */
+  readonly rank: number;
 }
 
 export type TraceLevel = 'full' | 'facts';
@@ -134,8 +136,11 @@ export class World {
 
   private readonly level: TraceLevel;
   private readonly actors = new Map<ActorId, ActorRec>();
-  /** The values of `actors`, in the map's order (creation order): the scheduler walks this every step. */
-  private readonly recs: ActorRec[] = [];
+  /**
+   * The actors whose mailbox is not empty, in creation order: what the scheduler walks every step. Walking
+   * every actor instead cost each step as much as the run had sessions (two actors each, never removed).
+   */
+  private readonly pending: ActorRec[] = [];
   private readonly timers = new Timers();
   /**
    * The options of the current step, in order: first the `readyCount` actors whose mailbox has a head
@@ -213,8 +218,7 @@ export class World {
     this.observer?.spawned(id, machine, input);
     const inspect = this.inspect;
     const ref: AnyActorRef = createActor(machine, inspect ? { id, input, inspect } : { id, input });
-    const rec: ActorRec = { id, ref, sink: null, mailbox: [], broker: isBrokerId(id) };
-    this.addRec(rec);
+    this.addRec({ id, ref, sink: null, mailbox: [], broker: isBrokerId(id) });
     ref.on('*', (effect: Effect) => {
       this.emitted.push({ from: id, effect });
     });
@@ -252,12 +256,24 @@ export class World {
     this.addRec({ id, ref: null, sink, mailbox: [], broker: false });
   }
 
-  /** As `Map.set`: a new id goes last, a known id keeps its place. */
-  private addRec(rec: ActorRec): void {
-    const old = this.actors.get(rec.id);
-    this.actors.set(rec.id, rec);
-    if (old) this.recs[this.recs.indexOf(old)] = rec;
-    else this.recs.push(rec);
+  /** As `Map.set`: a new id goes last, a known id keeps its place (and loses what its mailbox held). */
+  private addRec(fields: Omit<ActorRec, 'rank'>): void {
+    const old = this.actors.get(fields.id);
+    if (old && old.mailbox.length > 0) this.pending.splice(this.pendingIndex(old), 1);
+    this.actors.set(fields.id, { ...fields, rank: old ? old.rank : this.actors.size });
+  }
+
+  /** Where `rec` is, or would go, in `pending`. */
+  private pendingIndex(rec: ActorRec): number {
+    const pending = this.pending;
+    let lo = 0;
+    let hi = pending.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((pending[mid] as ActorRec).rank < rec.rank) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
 
   /** Queue a request from an external client; its delivery is a scheduling decision like any other. */
@@ -350,13 +366,14 @@ export class World {
     this.steps++;
     const mail = this.readyCount;
     if (index >= mail) {
-      const timer = this.timers.all()[index - mail] as Timer;
+      const timer = this.timers.at(index - mail) as Timer;
       this.timers.cancel(timer.id);
       if (timer.atMs > this.nowMs) this.nowMs = timer.atMs;
       this.deliver(timer.to, timer.event, timer.id.slice(0, timer.id.indexOf('|')), 'timer');
     } else {
       const rec = this.ready[index] as ActorRec;
       const envelope = rec.mailbox.shift();
+      if (rec.mailbox.length === 0) this.pending.splice(this.pendingIndex(rec), 1);
       if (envelope) this.deliver(rec.id, envelope.event, envelope.from, 'mailbox');
     }
     this.runCascade();
@@ -365,7 +382,7 @@ export class World {
 
   /** Every pending timer is the background expiry tick. */
   private onlyTicksLeft(): boolean {
-    for (const t of this.timers.all()) if (t.event.type !== 'entity.gcTick') return false;
+    for (const t of this.timers.values()) if (t.event.type !== 'entity.gcTick') return false;
     return true;
   }
 
@@ -379,9 +396,8 @@ export class World {
     let count = 0;
     let horizon: number | null = null;
     const delay = this.workload.networkDelayMaxMs;
-    for (const rec of this.recs) {
-      const head = rec.mailbox[0];
-      if (!head) continue;
+    for (const rec of this.pending) {
+      const head = rec.mailbox[0] as Envelope;
       ready[count++] = rec;
       const deadline = head.sentAtMs + delay;
       if (horizon === null || deadline < horizon) horizon = deadline;
@@ -402,7 +418,7 @@ export class World {
       const head = rec.mailbox[0];
       return `mail ${rec.id} <- ${head ? head.event.type : '?'}${head && head.from ? ` from ${head.from}` : ''}`;
     }
-    const timer = i < mail + this.dueTimers ? this.timers.all()[i - mail] : undefined;
+    const timer = i < mail + this.dueTimers ? this.timers.at(i - mail) : undefined;
     return timer ? `timer ${timer.id}@${timer.atMs}` : '';
   };
 
@@ -542,7 +558,8 @@ export class World {
     const rec = this.actors.get(to);
     // Clients only address actors the broker named to them; an unknown target receives nothing.
     if (!rec) return;
-    rec.mailbox.push({ event, from, sentAtMs: this.nowMs });
+    if (rec.mailbox.push({ event, from, sentAtMs: this.nowMs }) === 1)
+      this.pending.splice(this.pendingIndex(rec), 0, rec);
   }
 
   // -------------------------------------------------------------------------------------------------
@@ -572,7 +589,8 @@ export class World {
         const ctx = rec.ref.getSnapshot().context as EntityContext;
         entities[ctx.scope.entity] = {
           nextSeq: ctx.nextSeq,
-          deadLetters: ctx.dlq,
+          // A copy: the entity appends to its dead-letter queue in place.
+          deadLetters: ctx.dlq.slice(),
           sessions: sessions.get(ctx.scope.entity) ?? {},
           messages: ctx.messages,
         };

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/bench/bench.ts';
-import { renderBench } from '../../src/cli/bench.ts';
+import { UsageError } from '../../src/cli/args.ts';
+import { renderBench, sizesUpTo } from '../../src/cli/bench.ts';
 
 describe('bench', () => {
   it('raw XState replays of the recorded executions end in the harness final states, and the report reads', () => {
@@ -11,6 +12,8 @@ describe('bench', () => {
       warmupMs: 5,
       calibrationMs: 20,
       scalingMessages: [20, 40],
+      scalingSizes: [10, 30],
+      scalingMinMs: 0,
     });
     expect(report.rawXState.matchesHarness).toBe(true);
     expect(report.pureTransition.matchesHarness).toBe(true);
@@ -37,6 +40,28 @@ describe('bench', () => {
     expect(report.properties.share).toBeLessThan(1);
     expect(report.properties.specificationScaling.map((s) => s.messages)).toEqual([20, 40]);
     expect(text).toContain('the reference specification adds');
+    expect(report.properties.derivedMsPerExecution).toBeGreaterThan(0);
+    // The scaling table: one row per size asked for, each a whole run of that many messages, checked.
+    expect(report.scaling.rows.map((row) => row.messages)).toEqual([10, 30]);
+    expect(report.scaling.rows.map((row) => row.sessions)).toEqual([4, 4]);
+    for (const row of report.scaling.rows) {
+      expect(row.hitBound).toBe(false);
+      expect(row.runs).toBeGreaterThanOrEqual(1);
+      expect(row.steps).toBeGreaterThan(row.messages);
+      for (const v of [row.runMs, row.usPerStep, row.usPerMessage, row.propertyMs, row.heapMb, row.peakRssMb])
+        expect(Number.isFinite(v) && v >= 0).toBe(true);
+    }
+    const [small, large] = report.scaling.rows;
+    expect(large?.steps).toBeGreaterThan(small?.steps ?? Infinity);
+    expect(text).toContain('scaling: sessions of 50 messages');
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+
+  it('--scale-to: the powers of ten from 10 up to the size asked for, then that size; 10 to 100,000', () => {
+    expect(sizesUpTo(10)).toEqual([10]);
+    expect(sizesUpTo(100_000)).toEqual([10, 100, 1_000, 10_000, 100_000]);
+    expect(sizesUpTo(30_000)).toEqual([10, 100, 1_000, 10_000, 30_000]);
+    expect(() => sizesUpTo(9)).toThrow(UsageError);
+    expect(() => sizesUpTo(100_001)).toThrow(UsageError);
   });
 });

@@ -38,6 +38,9 @@ describe('timers', () => {
         const want = reference(ops);
         expect(timers.all().map(({ id, atMs }) => ({ id, atMs }))).toEqual(want);
         expect(timers.size).toBe(want.length);
+        expect(want.map((_, i) => timers.at(i)?.id)).toEqual(want.map((t) => t.id));
+        expect(timers.at(want.length)).toBeUndefined();
+        expect([...timers.values()].map((t) => t.id).sort()).toEqual(want.map((t) => t.id).sort());
         const first = want[0];
         expect(timers.eligible(null).length).toBe(first ? want.filter((t) => t.atMs <= first.atMs).length : 0);
         expect(timers.countDueBy(3)).toBe(want.filter((t) => t.atMs <= 3).length);
