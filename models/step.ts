@@ -94,16 +94,14 @@ type ActionLike<C, E, P> = (args: StepArgs<C, E>, params: P) => void;
 
 function builtIn<C, E, P>(
   type: string,
-  decide: (args: StepArgs<C, E>, params: P, raise: (event: EventObject) => void) => StepOutcome<C> | Partial<C>,
+  decide: (args: StepArgs<C, E>, params: P, queue: EventObject[]) => StepOutcome<C> | Partial<C>,
   isPatch: boolean,
 ): ActionLike<C, E, P> {
   const action = function step(): void {
     // Built-ins are resolved, not called (XState checks for `resolve`).
   };
   const resolve: Resolve = (_scope, snapshot, args, params, _action, extra) => {
-    const out = decide({ context: snapshot.context as C, event: args.event as E }, params as P, (event) =>
-      extra.internalQueue.push(event),
-    );
+    const out = decide({ context: snapshot.context as C, event: args.event as E }, params as P, extra.internalQueue);
     const patch = isPatch ? (out as Partial<C>) : (out as StepOutcome<C>).patch;
     const fx = isPatch ? undefined : (out as StepOutcome<C>).fx;
     let next = snapshot;
@@ -128,6 +126,26 @@ function builtIn<C, E, P>(
   >;
 }
 
+const NO_EFFECTS: readonly Effect[] = [];
+
+/**
+ * What the `act` body being resolved has asked for. One for all: XState resolves one action at a time and
+ * never one inside another, so a body's `enqueue` needs no object of its own.
+ */
+const collected: { patch?: Record<string, unknown>; fx?: Effect[]; queue?: EventObject[] } = {};
+const COLLECTOR: Enqueue<MachineContext> = {
+  assign: (p) => {
+    collected.patch = collected.patch === undefined ? { ...p } : Object.assign(collected.patch, p);
+  },
+  emit: (effect) => {
+    (collected.fx ??= []).push(effect);
+  },
+  raise: (event) => {
+    if (collected.queue === undefined) throw new Error('raise outside an action');
+    collected.queue.push(event);
+  },
+};
+
 /**
  * A named action typed for one machine: `stepAction` applies a `StepOutcome` (patch and effects),
  * `patch` a context patch (the cheap `assign(fn)`), `act` runs a body that calls `enqueue.assign`,
@@ -146,20 +164,16 @@ export function actionsFor<C extends MachineContext, E extends EventObject>() {
     ): ActionLike<C, E, P> {
       return builtIn<C, E, P>(
         'sbsim.act',
-        ({ context, event }, params, raise) => {
-          let patch: Partial<C> | undefined;
-          const fx: Effect[] = [];
-          const enqueue: Enqueue<C> = {
-            assign: (p) => {
-              patch = patch === undefined ? { ...p } : Object.assign(patch, p);
-            },
-            emit: (effect) => {
-              fx.push(effect);
-            },
-            raise,
-          };
-          body({ context, event, enqueue }, params);
-          return { patch: patch ?? {}, fx };
+        ({ context, event }, params, queue) => {
+          collected.patch = undefined;
+          collected.fx = undefined;
+          collected.queue = queue;
+          body({ context, event, enqueue: COLLECTOR as Enqueue<C> }, params);
+          const out = { patch: (collected.patch ?? {}) as Partial<C>, fx: collected.fx ?? NO_EFFECTS };
+          collected.patch = undefined;
+          collected.fx = undefined;
+          collected.queue = undefined;
+          return out;
         },
         false,
       );

@@ -149,7 +149,7 @@ export interface ScalingRow {
   /** Every property over the run's record (`checkAll`, as `sbsim check` does), ms of CPU time. */
   readonly propertyMs: number;
   readonly propertyUsPerMessage: number;
-  /** V8 `heapUsed` with the run's record and its check's derived data held, less before the run, MB. */
+  /** Node's `heapUsed` with the run's record and its check's derived data held, less before the run, MB. */
   readonly heapMb: number;
   /** The process's peak resident set so far (`process.resourceUsage().maxRSS`), MB: rows run smallest first. */
   readonly peakRssMb: number;

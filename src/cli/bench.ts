@@ -141,7 +141,7 @@ function renderScaling(r: BenchReport): string[] {
       ]),
     ),
     `µs/msg should stay flat from 1,000 messages on (smaller runs are mostly start-up and the consumers' idle tail). ` +
-      `heap: V8 heapUsed held by the run's record and its check${s.heapAfterGc ? ', garbage collected first' : ' (node without --expose-gc: garbage included)'}; peak RSS: the process so far.` +
+      `heap: process.memoryUsage().heapUsed held by the run's record and its check${s.heapAfterGc ? ', garbage collected first' : ' (node without --expose-gc: garbage included)'}; peak RSS: the process so far.` +
       (s.rows.some((row) => row.hitBound) ? ' !: hit the step bound.' : ''),
   ];
 }
