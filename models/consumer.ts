@@ -253,8 +253,16 @@ function request(
 ): Effect {
   const reqId = (patch.reqId ?? ctx.reqId) + 1;
   patch.reqId = reqId;
-  patch.pending = [...(patch.pending ?? ctx.pending), { ...pending, reqId, epoch: patch.epoch ?? ctx.epoch }];
-  return { type: 'fx.send', to, event: { ...body, from: ctx.self, reqId } as ClientRequest };
+  const entry: Pending = { reqId, op: pending.op, epoch: patch.epoch ?? ctx.epoch };
+  if (pending.seq !== undefined) (entry as { seq?: number }).seq = pending.seq;
+  if (pending.probe !== undefined) (entry as { probe?: ProbeKind }).probe = pending.probe;
+  patch.pending = (patch.pending ?? ctx.pending).concat(entry);
+  // `body` is always a literal made for this request: it becomes the request itself (from and reqId last,
+  // as the trace prints them), without a copy.
+  const event = body as Record<string, unknown>;
+  event.from = ctx.self;
+  event.reqId = reqId;
+  return { type: 'fx.send', to, event: event as unknown as ClientRequest };
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
