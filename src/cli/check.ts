@@ -205,6 +205,8 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
       throw new UsageError(`sbsim check: no mutant "${flags.mutant}" (known: ${MUTANTS.map((m) => m.id).join(', ')})`);
   }
   const workload = typeof flags.workload === 'string' ? loadWorkload(flags.workload) : undefined;
+  // A workload file may name its mutant itself; --mutant, when given, is the one checked.
+  if (mutant === undefined && workload?.mutant) mutant = mutantById(workload.mutant);
   const b = budget(flags, 20);
   const shrinkTime = flags['shrink-time'];
   if (shrinkTime !== undefined && shrinkTime < 0)

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -159,5 +159,22 @@ describe('sbsim check: --strategy, --workers, --shard', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(EXIT_OK);
     expect(JSON.parse(r.stdout)).toMatchObject({ passed: true, runs: 12, workers: { count: 2, seeds: [2, 3] } });
+  });
+});
+
+describe('sbsim check --workload FILE that names its own mutant', () => {
+  it('checks that mutant, says so, and saves a replay file that replays', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'w.json');
+    const workload = JSON.parse(readFileSync('examples/workloads/renewal.json', 'utf8')) as Record<string, unknown>;
+    delete workload.$schema;
+    writeFileSync(file, JSON.stringify({ ...workload, mutant: 'M04' }));
+    const out = join(dir, 'failure.json');
+    const r = await sbsim('check', '--workload', file, '--runs', '200', '--seed', '1', '--out', out);
+    expect(r.err).toContain('mutant M04 (no-increment-on-lock-expiry)');
+    expect(r.code).toBe(EXIT_VIOLATION);
+    expect(r.err).not.toContain('cannot be saved');
+    expect(existsSync(out)).toBe(true);
+    expect((await sbsim('replay', out)).code).toBe(EXIT_VIOLATION);
   });
 });
