@@ -73,8 +73,13 @@ function describeFile(file: ReplayFile): string[] {
   );
   const sessions = new Set(w.messages.flatMap((m) => (m.sessionId === undefined ? [] : [m.sessionId]))).size;
   const messages = `${count(w.messages.length, 'message')}${sessions > 0 ? ` in ${count(sessions, 'session')}` : ''}`;
+  // A file `explore` wrote for the SDK facade: the messages and receivers were the user's code's calls.
+  const load =
+    file.facade === undefined
+      ? `${messages}; ${count(w.consumers.length, 'consumer')}`
+      : `messages and receivers from your code (${count(file.facade.ops.length, 'recorded operation')})`;
   lines.push(
-    `workload "${w.name}": ${entities.join(', ')}; ${messages}; ${count(w.consumers.length, 'consumer')}${w.faults.length > 0 ? `; ${count(w.faults.length, 'fault')}` : ''}`,
+    `workload "${w.name}": ${entities.join(', ')}; ${load}${w.faults.length > 0 ? `; ${count(w.faults.length, 'fault')}` : ''}`,
   );
   const changed = (Object.keys(SWITCH_DEFAULTS) as (keyof Switches)[])
     .filter((k) => file.switches[k] !== SWITCH_DEFAULTS[k])
