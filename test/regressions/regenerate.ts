@@ -17,6 +17,9 @@ import { ALL_PROPERTIES } from '../../properties/index.ts';
 import { check } from '../../src/check/check.ts';
 import { replayFileOf } from '../../src/replay/format.ts';
 import { writeReplayFile } from '../../src/replay/write.ts';
+import { readReplayFile } from '../../src/replay/read.ts';
+import { replay } from '../../src/replay/replay.ts';
+import { currentTool } from '../../src/replay/tool.ts';
 import { REGRESSIONS, regressionFile } from './regressions.ts';
 
 /** The top-level fields of two replay files whose contents differ. */
@@ -63,6 +66,26 @@ for (const r of REGRESSIONS.filter((x) => only.length === 0 || only.includes(x.m
   console.log(
     `${r.mutant} ${cx.violation.property}: ${path}\n  original: ${size(cx.original)}\n  shrunk:   ${size(cx.shrunk)} (${cx.fastCheck.shrinks} shrinks)`,
   );
+}
+
+// The example replay file the README shows (examples/order-processing) was written by `explore` against
+// the user's code, which this script cannot re-run: it is stamped with the current model hash when it
+// still replays to the same violation (test/docs/shown-outputs.test.ts keeps its picture current).
+if (only.length === 0) {
+  const example = 'examples/order-processing/naive-order-consumer.replay.json';
+  const before = readFileSync(example, 'utf8');
+  const { file } = readReplayFile(example);
+  if (replay(file).outcome !== 'reproduced')
+    throw new Error(
+      `${example} no longer reproduces: write it again with explore (README: Test your own session code)`,
+    );
+  writeReplayFile(
+    example,
+    { ...file, tool: { ...file.tool, modelHash: currentTool().modelHash } },
+    { overwrite: true },
+  );
+  const after = readFileSync(example, 'utf8');
+  changes.push(`${before === after ? 'unchanged ' : 'CHANGED   '} ${example}${before === after ? '' : ' (tool)'}`);
 }
 
 console.log(`\n${changes.join('\n')}`);

@@ -6,7 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mutantById } from '../../models/mutants/index.ts';
+import { readReplayFile } from '../../src/replay/read.ts';
 import { expectReplayReproduces } from '../../src/replay/regression.ts';
+import { currentTool } from '../../src/replay/tool.ts';
 import { REGRESSIONS, regressionFile } from './regressions.ts';
 
 describe('regressions: committed counterexamples still reproduce', () => {
@@ -16,6 +18,19 @@ describe('regressions: committed counterexamples still reproduce', () => {
       expect(result.file.mutant).toBe(r.mutant);
       expect(result.file.search.seed).toBe(r.seed);
       expect(result.file.workload.mutant).toBe(r.mutant);
+    });
+  }
+});
+
+describe('committed replay files are stamped with the current model', () => {
+  // A file stamped with another model hash replays with a "the model changed" warning: a new user's first
+  // replay should not start with one. `npm run regressions:update` stamps them again.
+  for (const path of [
+    ...REGRESSIONS.map(regressionFile),
+    'examples/order-processing/naive-order-consumer.replay.json',
+  ]) {
+    it(path.replace(/^.*\/(test|examples)\//, '$1/'), () => {
+      expect(readReplayFile(path).file.tool.modelHash).toBe(currentTool().modelHash);
     });
   }
 });
