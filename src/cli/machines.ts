@@ -7,7 +7,6 @@
  * The format defaults to the `--out` file's extension (.html, .mmd, .json), else text. `--out` writes a
  * new file, an existing one only with `--force` (checked first, then written atomically: output.ts).
  */
-import { extname } from 'node:path';
 import type { MachineDescription } from '../machines/describe.ts';
 import { renderMachinesHtml } from '../machines/html.ts';
 import { safeJson } from '../trace/visible.ts';
@@ -17,7 +16,7 @@ import { renderMachinesText } from '../machines/text.ts';
 import { UsageError, command, parseCommand } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
-import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut } from './output.ts';
+import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut, formatOf } from './output.ts';
 
 export const MACHINE_FORMATS = ['text', 'mermaid', 'json', 'html'] as const;
 export type MachineFormat = (typeof MACHINE_FORMATS)[number];
@@ -60,7 +59,7 @@ function machines(argv: readonly string[], io: Io): number {
   const name = positionals[0];
   if (name !== undefined && !isMachineName(name))
     throw new UsageError(`sbsim machines: unknown machine "${name}" (known: ${MACHINE_NAMES.join(', ')})`);
-  const format = formatOf(flags.format, flags.out);
+  const format = formatOf('machines', MACHINE_FORMATS, flags.format, flags.out);
   const out = outTarget('machines', flags);
   const descriptions = name === undefined ? describeAll() : [describeNamed(name)];
   if (flags.overview === true && format !== 'mermaid')
@@ -95,17 +94,4 @@ export function renderMachines(
     case 'html':
       return renderMachinesHtml(ds);
   }
-}
-
-function formatOf(flag: string | undefined, out: string | undefined): MachineFormat {
-  if (flag !== undefined) {
-    const known = MACHINE_FORMATS.find((f) => f === flag);
-    if (!known) throw new UsageError(`sbsim machines: unknown format "${flag}" (known: ${MACHINE_FORMATS.join(', ')})`);
-    return known;
-  }
-  const ext = out === undefined ? '' : extname(out).toLowerCase();
-  if (ext === '.html' || ext === '.htm') return 'html';
-  if (ext === '.mmd' || ext === '.mermaid') return 'mermaid';
-  if (ext === '.json') return 'json';
-  return 'text';
 }

@@ -5,7 +5,7 @@
  * place, so nothing is ever left half-written. Every failure is one line and exit 2 (a UsageError).
  */
 import { accessSync, constants, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, extname } from 'node:path';
 import { ReplayExistsError, atomicWrite } from '../replay/write.ts';
 import type { Flag } from './args.ts';
 import { UsageError } from './args.ts';
@@ -84,4 +84,32 @@ export function writeOut(command: string, target: OutTarget, text: string): void
     if (isFsError(e)) throw new UsageError(`sbsim ${command}: cannot write ${target.path}: ${fsReason(e)}`);
     throw e;
   }
+}
+
+/** What each output file extension asks for, when `--format` is not given. */
+const FORMAT_BY_EXTENSION: Readonly<Record<string, string>> = {
+  '.html': 'html',
+  '.htm': 'html',
+  '.mmd': 'mermaid',
+  '.mermaid': 'mermaid',
+  '.json': 'json',
+};
+
+/**
+ * The output format: `--format` if given (one of `formats`, else a usage error), else the one `--out`'s
+ * extension names if the command has it, else the first of `formats` (text).
+ */
+export function formatOf<F extends string>(
+  command: string,
+  formats: readonly F[],
+  flag: string | undefined,
+  out: string | undefined,
+): F {
+  if (flag !== undefined) {
+    const known = formats.find((f) => f === flag);
+    if (!known) throw new UsageError(`sbsim ${command}: unknown format "${flag}" (known: ${formats.join(', ')})`);
+    return known;
+  }
+  const byExtension = out === undefined ? undefined : FORMAT_BY_EXTENSION[extname(out).toLowerCase()];
+  return formats.find((f) => f === byExtension) ?? (formats[0] as F);
 }

@@ -8,7 +8,6 @@
  * (mermaid, html) on stdout keeps stdout a valid diagram or page, so its verdicts go to stderr; the text
  * format carries them at its end, and JSON in its `violations`.
  */
-import { extname } from 'node:path';
 import { Chalk } from 'chalk';
 import { ALL_PROPERTIES, checkAll } from '../../properties/index.ts';
 import type { Violation } from '../../properties/types.ts';
@@ -26,7 +25,7 @@ import { WORKLOADS } from '../workloads/standard.ts';
 import { UsageError, command, parseCommand } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_VIOLATION } from './io.ts';
-import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut } from './output.ts';
+import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut, formatOf } from './output.ts';
 import { MAX_SEED, chooseSeed } from './seed.ts';
 import { loadWorkload } from './workloads.ts';
 
@@ -68,7 +67,7 @@ export function runCommand(argv: readonly string[], io: Io): number {
   if (positionals.length > 0) throw new UsageError(`sbsim run: unexpected argument "${positionals[0]}"`);
   if (flags.json && flags.format !== undefined && flags.format !== 'json')
     throw new UsageError(`sbsim run: --json and --format ${flags.format} ask for two formats; give one`);
-  const format = flags.json ? 'json' : formatOf(flags.format, flags.out);
+  const format = flags.json ? 'json' : formatOf('run', RUN_FORMATS, flags.format, flags.out);
   const workload = loadWorkload(flags.workload ?? 'demo');
   const seed = chooseSeed(flags.seed, 'run', () => DEFAULT_SEED);
   const out = outTarget('run', flags);
@@ -90,19 +89,6 @@ export function runCommand(argv: readonly string[], io: Io): number {
     io.err(verdicts(violations, result, false).join('\n'));
   } else io.out(rendered(color));
   return violations.length > 0 ? EXIT_VIOLATION : EXIT_OK;
-}
-
-function formatOf(flag: string | undefined, out: string | undefined): RunFormat {
-  if (flag !== undefined) {
-    const known = RUN_FORMATS.find((f) => f === flag);
-    if (!known) throw new UsageError(`sbsim run: unknown format "${flag}" (known: ${RUN_FORMATS.join(', ')})`);
-    return known;
-  }
-  const ext = out === undefined ? '' : extname(out).toLowerCase();
-  if (ext === '.html' || ext === '.htm') return 'html';
-  if (ext === '.mmd' || ext === '.mermaid') return 'mermaid';
-  if (ext === '.json') return 'json';
-  return 'text';
 }
 
 interface RenderOptions {

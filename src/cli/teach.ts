@@ -7,7 +7,6 @@
  * the rendering to a new file (an existing one only with `--force`), through a temporary file so
  * nothing is left half-written (output.ts).
  */
-import { extname } from 'node:path';
 import type { OutcomeBase, Scenario } from '../scenarios/index.ts';
 import { SCENARIOS, scenarioById } from '../scenarios/index.ts';
 import { runChartsHtml } from '../machines/run-charts.ts';
@@ -18,7 +17,7 @@ import type { RenderText } from '../trace/timeline.ts';
 import { UsageError, command, parseCommand } from './args.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE } from './io.ts';
-import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut } from './output.ts';
+import { FORCE_FLAG, OUT_FLAG, outTarget, writeOut, formatOf } from './output.ts';
 
 export const TEACH_FORMATS = ['text', 'mermaid', 'html'] as const;
 export type TeachFormat = (typeof TEACH_FORMATS)[number];
@@ -58,7 +57,7 @@ function teach(argv: readonly string[], io: Io): number {
   if (positionals.length > 1)
     throw new UsageError(`sbsim teach: one scenario at a time, got ${positionals.length} (${positionals.join(', ')})`);
   const id = positionals[0];
-  const format = formatOf(flags.format, flags.out);
+  const format = formatOf('teach', TEACH_FORMATS, flags.format, flags.out);
   if (flags.list === true || id === undefined) {
     if (id !== undefined) throw new UsageError(`sbsim teach: --list takes no scenario (got "${id}")`);
     if (flags.out !== undefined) throw new UsageError('sbsim teach: --out needs a scenario (try: sbsim teach --list)');
@@ -115,18 +114,6 @@ export function renderScenario(
         ),
       });
   }
-}
-
-function formatOf(flag: string | undefined, out: string | undefined): TeachFormat {
-  if (flag !== undefined) {
-    const known = TEACH_FORMATS.find((f) => f === flag);
-    if (!known) throw new UsageError(`sbsim teach: unknown format "${flag}" (known: ${TEACH_FORMATS.join(', ')})`);
-    return known;
-  }
-  const ext = out === undefined ? '' : extname(out).toLowerCase();
-  if (ext === '.html' || ext === '.htm') return 'html';
-  if (ext === '.mmd' || ext === '.mermaid') return 'mermaid';
-  return 'text';
 }
 
 /** The transitions any of the runs took. */
