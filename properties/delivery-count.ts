@@ -16,9 +16,10 @@
  * §12 properties 4 and 5 — [D1], [D3], [I:js#15116], [I:js-pr#1311], [I:logicapps#459], [I:asb#375].
  */
 import type { FactEvent } from '../src/trace/types.ts';
-import { MessageBook } from './message-book.ts';
-import { Namer, entityConfigs, factsOf, messageKey, ms, sentMessages, violation, walkSteps } from './oracle.ts';
-import type { Property, Violation } from './types.ts';
+import { bookProperty } from './book-pass.ts';
+import type { MessageBook } from './message-book.ts';
+import { Namer, entityConfigs, factsOf, messageKey, ms, sentMessages, violation } from './oracle.ts';
+import type { Violation } from './types.ts';
 
 const ID = 'delivery-count';
 const MDC_REASON = 'MaxDeliveryCountExceeded';
@@ -39,16 +40,14 @@ const CAUSE_WORDS: Record<Cause, string> = {
   all: "expiry of the session's lock (lockExpiryIncrementScope is 'all')",
 };
 
-export const deliveryCount: Property = {
+export const deliveryCount = bookProperty({
   id: ID,
   title: 'The delivery count rises by exactly one on abandon and lock expiry, and MaxDeliveryCount dead-letters',
   rule: 'Raw count 0 on first delivery; +1 on abandon (T6) and on expiry of the session lock for messages delivered under it (T11); +1 on every fetch of a deferred message, which then gains nothing when given back (§3.3); never on close, detach, crash, renew or peek (T12); defer only with deferCountsAsAttempt; reaching MaxDeliveryCount dead-letters with MaxDeliveryCountExceeded (§3.4, §2.5, §2.6, §12.4, §12.5; D1, D3, js#15116, asb#375).',
-  check(run) {
-    const facts = factsOf(run);
-    const name = new Namer(sentMessages(facts), run.workload);
+  watch(run) {
+    const name = new Namer(sentMessages(factsOf(run)), run.workload);
     const configs = entityConfigs(run.workload);
     const sw = run.workload.switches;
-    const book = new MessageBook();
     const rises = ` (it rises only on abandon and lock expiry${sw.deferCountsAsAttempt ? ' and defer' : ''}, never on close, detach, crash, renew or peek)`;
     const count = new Map<string, number>();
     /** Messages whose last delivery was a fetch by sequence number (receiveDeferred): given back, they gain nothing. */
@@ -59,7 +58,7 @@ export const deliveryCount: Property = {
     const countOf = (entity: string, seq: number): number => count.get(messageKey(entity, seq)) ?? 0;
 
     /** At the end of a step: a rise that reached MDC must have dead-lettered the message. */
-    const closeStep = (): Violation | undefined => {
+    const closeStep = (book: MessageBook): Violation | undefined => {
       for (const [key, rise] of pending) {
         const m = book.get(...splitKey(key));
         if (!m || m.state === 'gone') continue;
@@ -90,17 +89,9 @@ export const deliveryCount: Property = {
       pending.set(key, rise);
     };
 
-    return walkSteps(
-      facts,
-      (e) => {
-        const v = visit(e);
-        if (!v) book.apply(e);
-        return v;
-      },
-      closeStep,
-    );
+    return { fact: visit, endStep: closeStep };
 
-    function visit(e: FactEvent): Violation | undefined {
+    function visit(e: FactEvent, book: MessageBook): Violation | undefined {
       const f = e.fact;
       switch (f.kind) {
         case 'sent':
@@ -218,7 +209,7 @@ export const deliveryCount: Property = {
       }
     }
   },
-};
+});
 
 function splitKey(key: string): [string, number] {
   const i = key.lastIndexOf('|');

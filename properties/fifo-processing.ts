@@ -18,9 +18,11 @@
  * [I:net#35655], [I:java#24047], [I:docs-pr#128317].
  */
 import type { FactEvent } from '../src/trace/types.ts';
-import { MessageBook } from './message-book.ts';
+import type { BookWatch } from './book-pass.ts';
+import { bookPass, bookProperty } from './book-pass.ts';
+import type { MessageBook } from './message-book.ts';
 import { Namer, consumerSpec, entityConfigs, factsOf, ms, sentMessages, sessionKey, violation } from './oracle.ts';
-import type { Property, RunRecord, Violation } from './types.ts';
+import type { RunRecord, Violation } from './types.ts';
 
 const ID = 'fifo-processing';
 
@@ -43,19 +45,21 @@ interface Group {
 }
 
 interface Analysis {
-  readonly violation: Violation | undefined;
   readonly groups: Map<string, Group>;
-  readonly book: MessageBook;
+  /** The book at the end of the run (set by the pass's `end`, which a watch that never stops always reaches). */
+  end: MessageBook | undefined;
   readonly name: Namer;
   /** Receive-and-delete deliveries that the consumer went on to process, by entity|seq. */
   readonly radProcessed: Set<string>;
 }
 
-function analyse(run: RunRecord, stopAtFirst: boolean): Analysis {
-  const facts = factsOf(run);
-  const name = new Namer(sentMessages(facts), run.workload);
+/**
+ * This property's part of the shared pass: with `stopAtFirst` (check), its first violation; without
+ * (observe), the whole run's completions, gathered into `analysis`.
+ */
+function analyse(run: RunRecord, stopAtFirst: boolean): { watch: BookWatch; analysis: Analysis } {
+  const name = new Namer(sentMessages(factsOf(run)), run.workload);
   const configs = entityConfigs(run.workload);
-  const book = new MessageBook();
   const groups = new Map<string, Group>();
   const radProcessed = new Set<string>();
   /** Receive-and-delete deliveries by consumer|session|seq → entity (the `processed` fact names no entity). */
@@ -72,59 +76,68 @@ function analyse(run: RunRecord, stopAtFirst: boolean): Analysis {
     return g;
   };
 
-  for (const e of facts) {
-    const f = e.fact;
-    switch (f.kind) {
-      case 'delivered': {
-        const g = group(f.entity, f.session);
-        const spec = consumerSpec(run.workload, f.consumer);
-        if (f.mode === 'receiveAndDelete') {
-          g.rad ??= `${f.consumer} receives in receiveAndDelete mode`;
-          radDelivered.set(`${f.consumer}|${sessionKey('', f.session)}|${f.seq}`, f.entity);
+  const analysis: Analysis = { groups, end: undefined, name, radProcessed };
+  const watch: BookWatch = {
+    fact(e, book) {
+      const f = e.fact;
+      switch (f.kind) {
+        case 'delivered': {
+          const g = group(f.entity, f.session);
+          const spec = consumerSpec(run.workload, f.consumer);
+          if (f.mode === 'receiveAndDelete') {
+            g.rad ??= `${f.consumer} receives in receiveAndDelete mode`;
+            radDelivered.set(`${f.consumer}|${sessionKey('', f.session)}|${f.seq}`, f.entity);
+          }
+          if (spec && spec.concurrency > 1) g.concurrent ??= `${f.consumer} runs ${spec.concurrency} calls per session`;
+          break;
         }
-        if (spec && spec.concurrency > 1) g.concurrent ??= `${f.consumer} runs ${spec.concurrency} calls per session`;
-        break;
-      }
-      case 'settled': {
-        if (f.action !== 'complete') break;
-        const g = group(f.entity, f.session);
-        if (
-          f.session !== null &&
-          g.concurrent === null &&
-          g.rad === null &&
-          configs.get(f.entity)?.requiresSession !== false &&
-          first === undefined
-        ) {
-          first = checkCompletion(e, f.entity, f.session, f.seq, f.consumer, f.token, book, name);
+        case 'settled': {
+          if (f.action !== 'complete') break;
+          const g = group(f.entity, f.session);
+          if (
+            f.session !== null &&
+            g.concurrent === null &&
+            g.rad === null &&
+            configs.get(f.entity)?.requiresSession !== false &&
+            first === undefined
+          ) {
+            first = checkCompletion(e, f.entity, f.session, f.seq, f.consumer, f.token, book, name);
+          }
+          g.completions.push({ seq: f.seq, consumer: f.consumer, step: e.step, t: e.t });
+          break;
         }
-        g.completions.push({ seq: f.seq, consumer: f.consumer, step: e.step, t: e.t });
-        break;
+        case 'processed': {
+          const key = `${f.consumer}|${sessionKey('', f.session)}|${f.seq}`;
+          const entity = radDelivered.get(key);
+          if (entity === undefined) break;
+          radDelivered.delete(key);
+          if (f.outcome === 'crash' || f.outcome === 'close') break;
+          radProcessed.add(`${entity}|${f.seq}`);
+          group(entity, f.session).completions.push({ seq: f.seq, consumer: f.consumer, step: e.step, t: e.t });
+          break;
+        }
+        default:
+          break;
       }
-      case 'processed': {
-        const key = `${f.consumer}|${sessionKey('', f.session)}|${f.seq}`;
-        const entity = radDelivered.get(key);
-        if (entity === undefined) break;
-        radDelivered.delete(key);
-        if (f.outcome === 'crash' || f.outcome === 'close') break;
-        radProcessed.add(`${entity}|${f.seq}`);
-        group(entity, f.session).completions.push({ seq: f.seq, consumer: f.consumer, step: e.step, t: e.t });
-        break;
+      return stopAtFirst ? first : undefined;
+    },
+    applied(e, book) {
+      const f = e.fact;
+      if (f.kind === 'delivered' && f.mode === 'peekLock' && f.token !== null) {
+        // Several messages in flight under one lock: the holder runs several calls at once.
+        const inFlight = (f.session === null ? [] : book.inSession(f.entity, f.session, 'locked')).filter(
+          (m) => m.token === f.token,
+        ).length;
+        const g = group(f.entity, f.session);
+        if (inFlight > 1) g.concurrent ??= `${f.consumer} had ${inFlight} messages of the session in flight at once`;
       }
-      default:
-        break;
-    }
-    book.apply(e);
-    if (f.kind === 'delivered' && f.mode === 'peekLock' && f.token !== null) {
-      // Several messages in flight under one lock: the holder runs several calls at once.
-      const inFlight = (f.session === null ? [] : book.inSession(f.entity, f.session, 'locked')).filter(
-        (m) => m.token === f.token,
-      ).length;
-      const g = group(f.entity, f.session);
-      if (inFlight > 1) g.concurrent ??= `${f.consumer} had ${inFlight} messages of the session in flight at once`;
-    }
-    if (first && stopAtFirst) break;
-  }
-  return { violation: first, groups, book, name, radProcessed };
+    },
+    end(book) {
+      analysis.end = book;
+      return undefined;
+    },
+  };
+  return { watch, analysis };
 }
 
 function checkCompletion(
@@ -151,7 +164,7 @@ function checkCompletion(
 }
 
 /** The documented losses of processing order in one session or entity, as notes. */
-function notesFor(g: Group, a: Analysis): string[] {
+function notesFor(g: Group, a: Analysis, book: MessageBook): string[] {
   const notes: string[] = [];
   const seqs = g.completions.map((c) => c.seq);
   if (g.session === null) {
@@ -168,7 +181,7 @@ function notesFor(g: Group, a: Analysis): string[] {
     if (max !== null && s < max) {
       inversions++;
       if (firstNote === null) {
-        const m = a.book.get(g.entity, s);
+        const m = book.get(g.entity, s);
         const cause = m?.deferred
           ? `${a.name.message(g.entity, s)} was deferred and completed later`
           : (g.concurrent ?? g.rad ?? 'of no documented cause');
@@ -180,7 +193,7 @@ function notesFor(g: Group, a: Analysis): string[] {
   if (firstNote !== null)
     notes.push(inversions > 1 ? `${firstNote} (${inversions} completions came after a higher one)` : firstNote);
   // Messages that left the order without being processed, while later ones were.
-  for (const m of a.book.session(g.entity, g.session)) {
+  for (const m of book.session(g.entity, g.session)) {
     const later = g.completions.find((c) => c.seq > m.seq);
     if (!later) continue;
     const completed = seqs.includes(m.seq);
@@ -207,15 +220,17 @@ function list(seqs: readonly number[]): string {
   return seqs.length > 20 ? `${shown}, … (${seqs.length} in all)` : shown;
 }
 
-export const fifoProcessing: Property = {
+export const fifoProcessing = bookProperty({
   id: ID,
   title: 'Within a session processed one call at a time, completions follow sequence order',
   rule: 'Sessions give processing in order only with one call per session; a message is completed after every lower seq of its session is completed or has left the order by defer, dead-letter or expiry. Several calls per session, defer, dead-letter/MDC, expiry, receive-and-delete and non-session entities lose order (reported by observe) (§6, §9.1, §3.3, §10.6; D1, D5, N3).',
-  check(run) {
-    return analyse(run, true).violation;
+  watch(run) {
+    return analyse(run, true).watch;
   },
   observe(run) {
-    const a = analyse(run, false);
-    return [...a.groups.values()].flatMap((g) => notesFor(g, a));
+    const { watch, analysis } = analyse(run, false);
+    bookPass(run, [watch]);
+    const book = analysis.end;
+    return book ? [...analysis.groups.values()].flatMap((g) => notesFor(g, analysis, book)) : [];
   },
-};
+});

@@ -3,6 +3,7 @@
  * `checkAll` runs them all and returns the first violation of each property that has one.
  */
 import { acceptProgress } from './accept-progress.ts';
+import { bookPass, isBookProperty } from './book-pass.ts';
 import { brokerConformance } from './broker-conformance.ts';
 import { conservation } from './conservation.ts';
 import { deliveryCount } from './delivery-count.ts';
@@ -47,11 +48,20 @@ export const ALL_PROPERTIES: readonly Property[] = [
   eventualProcessing,
 ];
 
-/** Every property's first violation, in the order of `ALL_PROPERTIES`. */
+/**
+ * Every property's first violation, in the order given. The properties that judge facts against the
+ * message book share one pass and one book (book-pass.ts); the others run on their own.
+ */
 export function checkAll(run: RunRecord, properties: readonly Property[] = ALL_PROPERTIES): Violation[] {
+  const shared = properties.filter(isBookProperty);
+  const verdicts = bookPass(
+    run,
+    shared.map((p) => p.watch(run)),
+  );
+  const byBook = new Map<Property, Violation | undefined>(shared.map((p, i) => [p, verdicts[i]]));
   const out: Violation[] = [];
   for (const p of properties) {
-    const v = p.check(run);
+    const v = byBook.has(p) ? byBook.get(p) : p.check(run);
     if (v) out.push(v);
   }
   return out;

@@ -227,25 +227,3 @@ export function describeHolder(h: Hold | undefined): string {
     ? `${h.consumer} held the session lock ${h.token} until ${ms(h.lockedUntilMs)}`
     : 'no consumer held the session lock';
 }
-
-/**
- * Walk the facts in order, calling `endOfStep` after the last fact of every step (a step's effects are
- * atomic, so some rules can only be judged once it is over). The first violation wins.
- */
-export function walkSteps(
-  facts: readonly FactEvent[],
-  visit: (e: FactEvent) => Violation | undefined,
-  endOfStep: () => Violation | undefined,
-): Violation | undefined {
-  let step: number | null = null;
-  for (const e of facts) {
-    if (step !== null && e.step !== step) {
-      const v = endOfStep();
-      if (v) return v;
-    }
-    step = e.step;
-    const v = visit(e);
-    if (v) return v;
-  }
-  return endOfStep();
-}

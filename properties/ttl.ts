@@ -16,7 +16,8 @@
  */
 import type { FactEvent } from '../src/trace/types.ts';
 import type { BookEntry } from './message-book.ts';
-import { MessageBook } from './message-book.ts';
+import { bookProperty } from './book-pass.ts';
+import type { MessageBook } from './message-book.ts';
 import {
   LockTable,
   Namer,
@@ -27,9 +28,8 @@ import {
   sentMessages,
   sessionKey,
   violation,
-  walkSteps,
 } from './oracle.ts';
-import type { Property, Violation } from './types.ts';
+import type { Violation } from './types.ts';
 
 const ID = 'ttl';
 const TTL_REASON = 'TTLExpiredException';
@@ -43,18 +43,16 @@ interface Sweep {
   readonly t: number;
 }
 
-export const ttl: Property = {
+export const ttl = bookProperty({
   id: ID,
   title:
     'Expired messages are never delivered; locked ones never expire; expiry follows the entity and the session-wide rule',
   rule: 'Past expiresAt a message cannot be received (nor fetched when deferred); locked messages are protected until released; expiry drops or dead-letters with TTLExpiredException per deadLetteringOnMessageExpiration; with sessionWideExpiry one expired message of an unlocked session expires all its active messages (§4, §3.3, §2.5, §12.11; D1, D2, D3, net#30252).',
-  check(run) {
-    const facts = factsOf(run);
-    const sent = sentMessages(facts);
+  watch(run) {
+    const sent = sentMessages(factsOf(run));
     const name = new Namer(sent, run.workload);
     const configs = entityConfigs(run.workload);
     const sessionWide = run.workload.switches.sessionWideExpiry;
-    const book = new MessageBook();
     const locks = new LockTable();
     /** Within the current step: sessions swept by the session-wide rule, and expiries still owing a dead-letter. */
     let sweeps = new Map<string, Sweep>();
@@ -62,7 +60,7 @@ export const ttl: Property = {
     let expiredThisStep = new Map<string, FactEvent>();
     let bySessionRule: FactEvent[] = [];
 
-    const closeStep = (): Violation | undefined => {
+    const closeStep = (book: MessageBook): Violation | undefined => {
       for (const e of bySessionRule) {
         const f = e.fact;
         if (f.kind !== 'expired' || f.session === null || sweeps.has(sessionKey(f.entity, f.session))) continue;
@@ -98,20 +96,16 @@ export const ttl: Property = {
       return undefined;
     };
 
-    return walkSteps(
-      facts,
-      (e) => {
-        const v = visit(e);
-        if (!v) {
-          book.apply(e);
-          locks.apply(e);
-        }
+    return {
+      fact(e, book) {
+        const v = visit(e, book);
+        if (!v) locks.apply(e);
         return v;
       },
-      closeStep,
-    );
+      endStep: closeStep,
+    };
 
-    function visit(e: FactEvent): Violation | undefined {
+    function visit(e: FactEvent, book: MessageBook): Violation | undefined {
       const f = e.fact;
       switch (f.kind) {
         case 'delivered': {
@@ -225,4 +219,4 @@ export const ttl: Property = {
       }
     }
   },
-};
+});
