@@ -6,6 +6,7 @@
  */
 import { HelpRequest, UsageError } from './args.ts';
 import type { Io } from './io.ts';
+import { visibleLines } from '../trace/visible.ts';
 import { EXIT_HARNESS, EXIT_OK, EXIT_USAGE, processIo } from './io.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
 
@@ -91,15 +92,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       return EXIT_OK;
     }
     if (e instanceof UsageError || name === 'WorkloadError' || name === 'InputError') {
-      io.err((e as Error).message);
+      io.err(visibleLines((e as Error).message));
       return EXIT_USAGE;
     }
     if (e instanceof Error && (name === 'ActorFailure' || name === 'NondeterminismError')) {
-      io.err(`sbsim: harness error: ${e.message}`);
+      io.err(visibleLines(`sbsim: harness error: ${e.message}`));
       return EXIT_HARNESS;
     }
     // Anything else is a bug in sbsim: never let it pass for a violation (exit 1).
-    io.err(`sbsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+    io.err(visibleLines(`sbsim: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`));
     return EXIT_HARNESS;
   }
 }

@@ -18,7 +18,7 @@ import { renderSearched, strategyText } from './check.ts';
 import type { Io } from './io.ts';
 import { EXIT_OK, EXIT_USAGE, EXIT_VIOLATION } from './io.ts';
 import { shellQuote } from './quote.ts';
-import { safeJson } from '../trace/visible.ts';
+import { safeJson, visible } from '../trace/visible.ts';
 
 export const MERGE = command({
   name: 'merge',
@@ -45,7 +45,7 @@ export function mergeCommand(argv: readonly string[], io: Io): number {
     merged = mergeReports(positionals.map((file) => readCheckReport(file)));
   } catch (e) {
     if (e instanceof ReportError) {
-      io.err(`sbsim merge: ${e.message}`);
+      io.err(`sbsim merge: ${visible(e.message)}`);
       return EXIT_USAGE;
     }
     throw e;

@@ -14,16 +14,21 @@ export function visible(text: string): string {
   return text.replace(INVISIBLE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/** `text` line by line through `visible`, its line breaks kept: multi-line messages and stack traces. */
+export function visibleLines(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => visible(line))
+    .join('\n');
+}
+
 /**
  * JSON text made safe for a terminal: JSON.stringify escapes C0 controls in strings but leaves C1
  * controls and the bidi overrides raw; they are escaped here (still valid JSON, the same value), and the
  * line breaks of pretty-printing are kept.
  */
 export function visibleJson(json: string): string {
-  return json
-    .split('\n')
-    .map((line) => visible(line))
-    .join('\n');
+  return visibleLines(json);
 }
 
 /**

@@ -122,3 +122,22 @@ describe('the JSON of check, merge, replay and run', () => {
     expect(JSON.stringify(run.trace)).toContain(JSON.stringify(MESSAGE).slice(1, -1));
   });
 });
+
+describe('error lines', () => {
+  it('quote a bad value with its control characters escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sbsim-err-'));
+    const file = join(dir, 'w.json');
+    writeFileSync(file, JSON.stringify({ consumers: [{ id: 'c1', [`bogus${SESSION}`]: MESSAGE }] }));
+    const r = await sbsim('run', '--workload', file);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/bogus/);
+    expect(r.err).not.toMatch(RAW);
+    const missing = await sbsim('run', '--workload', join(dir, `no-such${MESSAGE}.json`));
+    expect(missing.code).toBe(2);
+    expect(missing.err).toMatch(/no-such/);
+    expect(missing.err).not.toMatch(RAW);
+    const merged = await sbsim('merge', file);
+    expect(merged.code).toBe(2);
+    expect(merged.err).not.toMatch(RAW);
+  });
+});
