@@ -288,9 +288,14 @@ const none = (): Step => ({ patch: {}, fx: [] });
 
 /** A handler slot is free (`concurrency`, maxConcurrentCalls; §9). */
 function slotFree(ctx: ConsumerContext): boolean {
+  return handlersBusy(ctx) < ctx.spec.concurrency;
+}
+
+/** How many handlers are processing a message. */
+function handlersBusy(ctx: ConsumerContext): number {
   let busy = 0;
   for (const _ in ctx.inflight) busy++;
-  return busy < ctx.spec.concurrency;
+  return busy;
 }
 
 /**
@@ -700,6 +705,16 @@ const LATE_SESSION_REPLIES: TransitionConfig[] = [
   branch([answered('renew')], undefined, ['extendLock', 'armRenewal', 'armProbeIfUnarmed', 'forgetRequest']),
 ];
 
+/** An accept answered: hold the session, renew and probe as the policy says, read the checkpoint, receive (T2, T3). */
+const TAKE_SESSION: readonly ActionRef[] = [
+  'takeSession',
+  'armRenewal',
+  'armProbe',
+  'readCheckpoint',
+  'forgetRequest',
+  'askForMessages',
+];
+
 /** An empty receive with no handler left: the session is over (§9). */
 const RECEIVED_NOTHING: readonly GuardRef[] = [answered('receive'), 'receivedNothing'];
 
@@ -766,7 +781,7 @@ export const consumerMachine = setup({
     receivedNothing: ({ event }) =>
       event.type === 'reply' && event.ok && event.result.kind === 'received' && event.result.messages.length === 0,
     /** Some handler is still processing a message. */
-    handlersBusy: ({ context }) => Object.keys(context.inflight).length > 0,
+    handlersBusy: ({ context }) => handlersBusy(context) > 0,
     /** A handler slot is free (`concurrency`, maxConcurrentCalls; §9). */
     handlerSlotFree: ({ context }) => slotFree(context),
     /** `fetchDeferred`: a message this consumer deferred in the session held is waiting to be fetched (T9). */
@@ -877,8 +892,7 @@ export const consumerMachine = setup({
     }),
     /** Receive up to the free handler slots, waiting up to `receiveWaitMs` (T4, T4', §9). */
     requestMessages: act(({ context, enqueue }) => {
-      const busy = Object.keys(context.inflight).length;
-      const max = Math.min(context.spec.batch, context.spec.concurrency - busy);
+      const max = Math.min(context.spec.batch, context.spec.concurrency - handlersBusy(context));
       const to = context.sessionful ? (context.sessionActor ?? '') : context.entityActor;
       enqueueRequest(
         enqueue,
@@ -1233,22 +1247,8 @@ export const consumerMachine = setup({
     reply: [
       branch(['staleAnswer'], undefined, ['forgetRequest']),
       branch(['probeAnswered'], undefined, ['forgetRequest']),
-      branch([answered('accept'), 'renewsAfterAccept'], '#consumer.holding.renewal.scheduled', [
-        'takeSession',
-        'armRenewal',
-        'armProbe',
-        'readCheckpoint',
-        'forgetRequest',
-        'askForMessages',
-      ]),
-      branch([answered('accept')], '#consumer.holding', [
-        'takeSession',
-        'armRenewal',
-        'armProbe',
-        'readCheckpoint',
-        'forgetRequest',
-        'askForMessages',
-      ]),
+      branch([answered('accept'), 'renewsAfterAccept'], '#consumer.holding.renewal.scheduled', TAKE_SESSION),
+      branch([answered('accept')], '#consumer.holding', TAKE_SESSION),
       branch([refused('accept'), 'acceptRetryLeft'], '#consumer.accepting.backingOff', ['backOff', 'forgetRequest']),
       branch([refused('accept'), 'acceptsNext'], '#consumer.done', ['forgetRequest']),
       ...toNextSession([refused('accept')], ['forgetRequest', 'resetRetries']),
