@@ -257,7 +257,6 @@ export function checkCommand(argv: readonly string[], io: Io): number | Promise<
     json: flags.json === true,
     transitions: flags.transitions === true,
     timing: flags['no-timing'] !== true,
-    mutant: mutant?.id ?? null,
     out,
     shard,
   };
@@ -296,7 +295,6 @@ interface Conclusion {
   readonly json: boolean;
   readonly transitions: boolean;
   readonly timing: boolean;
-  readonly mutant: string | null;
   readonly out: OutTarget | undefined;
   readonly shard: Shard | undefined;
 }
@@ -310,7 +308,7 @@ function conclude(searched: CheckReport, options: Conclusion, io: Io): number {
     ? { ...searched, shard: { index: options.shard.index, count: options.shard.count } }
     : searched;
   const flags = { json: options.json };
-  const { mutant, out } = options;
+  const { out } = options;
   io.progress('');
   if (report.runs === 0 && !report.counterexample) {
     io.err(
@@ -322,7 +320,7 @@ function conclude(searched: CheckReport, options: Conclusion, io: Io): number {
   // The replay file names the seed of the search that found the violation (a worker's, under --workers).
   const save = () => {
     if (!report.counterexample) return undefined;
-    const saved = saveReplay(report.counterexample, { seed: report.counterexample.fastCheck.seed, mutant, out }, io);
+    const saved = saveReplay(report.counterexample, { seed: report.counterexample.fastCheck.seed, out }, io);
     if (saved === null) unsaved = true;
     return saved ?? undefined;
   };
@@ -359,10 +357,10 @@ function conclude(searched: CheckReport, options: Conclusion, io: Io): number {
  */
 function saveReplay(
   cx: Counterexample,
-  options: { seed: number; mutant: string | null; out: OutTarget | undefined },
+  options: { seed: number; out: OutTarget | undefined },
   io: Io,
 ): string | undefined | null {
-  const file = replayFileOf(cx, { seed: options.seed, mutant: options.mutant });
+  const file = replayFileOf(cx, { seed: options.seed });
   const wanted = options.out?.path ?? defaultReplayFileName(file);
   try {
     const written = writeReplayFile(wanted, file, options.out?.force ? { overwrite: true } : { unique: true });

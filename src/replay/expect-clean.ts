@@ -26,7 +26,7 @@ export function expectNoViolation(options: CheckOptions & { readonly dir?: strin
   const report = check(options);
   const cx = report.counterexample;
   if (!cx) return report;
-  const file = replayFileOf(cx, { seed: options.seed, mutant: options.mutant ?? null });
+  const file = replayFileOf(cx, { seed: options.seed });
   const dir = options.dir ?? process.env.SBSIM_REPLAY_DIR ?? process.cwd();
   let written: string | undefined;
   try {

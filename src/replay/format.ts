@@ -126,18 +126,18 @@ export function replaySizeOf(size: Size): ReplaySize {
   };
 }
 
-/** The replay file of a counterexample found by `check({ seed, … })`. */
-export function replayFileOf(
-  cx: Counterexample,
-  search: { readonly seed: number; readonly mutant?: string | null },
-): ReplayFile {
+/**
+ * The replay file of a counterexample found by `check({ seed, … })`. The mutant is the one the run used,
+ * as its workload says: the file's echo cannot disagree with the workload it replays.
+ */
+export function replayFileOf(cx: Counterexample, search: { readonly seed: number }): ReplayFile {
   const v = cx.violation;
   return {
     format: REPLAY_FORMAT,
     formatVersion: REPLAY_FORMAT_VERSION,
     tool: currentTool(),
     property: { id: v.property, message: v.message, step: v.step, t: v.t },
-    mutant: search.mutant ?? null,
+    mutant: cx.workload.mutant ?? null,
     switches: cx.workload.switches,
     search: { seed: search.seed, fastCheck: { seed: cx.fastCheck.seed, path: cx.fastCheck.path } },
     original: replaySizeOf(cx.original),

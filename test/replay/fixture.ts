@@ -63,7 +63,7 @@ export function counterexampleOf(input: WorkloadInput): Counterexample {
 }
 
 export function m03File(): ReplayFile {
-  return replayFileOf(counterexampleOf(M03_WORKLOAD), { seed: 7, mutant: 'M03' });
+  return replayFileOf(counterexampleOf(M03_WORKLOAD), { seed: 7 });
 }
 
 export function m03Text(): string {
