@@ -39,7 +39,7 @@ import { FORCE_FLAG, OUT_FLAG, outTarget } from './output.ts';
 import type { OutTarget } from './output.ts';
 import { fsReason, isFsError } from './fs-errors.ts';
 import { shellQuote } from './quote.ts';
-import { SEED_FLAG, chooseSeed } from './seed.ts';
+import { MAX_SEED, SEED_FLAG, chooseSeed } from './seed.ts';
 import { loadWorkload } from './workloads.ts';
 import { WORKLOADS } from '../workloads/standard.ts';
 import { safeJson, visible } from '../trace/visible.ts';
@@ -98,7 +98,7 @@ machine transitions taken`,
     'Strategies: list (fast-check decision lists, shrinkable) | random (seeded random walks)',
     '  | pct (actor priorities with D-1 change points) | portfolio (a mix of them).',
     'The seed is --seed, else SBSIM_SEED, else fresh; it is always printed, so any search can be repeated.',
-    'Seeds are 32-bit: the seeds of --shard and --workers wrap around past 4294967295 to 0.',
+    `Seeds are 32-bit: the seeds of --shard and --workers wrap around past ${MAX_SEED} to 0.`,
     'Exit codes: 0 all properties hold, 1 a violation, 2 bad usage or input (also: no run finished',
     'within --time), 3 harness error.',
   ],

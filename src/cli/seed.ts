@@ -5,8 +5,9 @@
  */
 import type { Flag } from './args.ts';
 import { UsageError } from './args.ts';
+import { SEED_SPAN } from '../check/seeds.ts';
 
-export const MAX_SEED = 0xffffffff;
+export const MAX_SEED = SEED_SPAN - 1;
 
 export const SEED_FLAG = {
   type: 'int',
@@ -16,7 +17,7 @@ export const SEED_FLAG = {
 
 /** A fresh seed: the one place a command draws on real randomness (always printed, so it can be repeated). */
 export function freshSeed(): number {
-  return (Date.now() ^ (Math.random() * 0x100000000)) >>> 0;
+  return (Date.now() ^ (Math.random() * SEED_SPAN)) >>> 0;
 }
 
 /** The seed: `--seed`, else SBSIM_SEED, else `fallback()` (a fresh one unless said otherwise). */
